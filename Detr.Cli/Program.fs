@@ -1,0 +1,38 @@
+/// The `detr` command: parses the command line and dispatches to one module per command.
+/// Errors reach the user as one clear message and exit code 1, never a stack trace
+/// (set DETR_DEBUG=1 to see one).
+module Detr.Cli.Program
+
+open System
+open Argu
+open Detr.Cli.Commands
+
+[<HelpFlags("--help", "-h")>]
+type DetrArgs =
+    | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
+    | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<Bench.BenchArgs>
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
+            | Bench _ -> "benchmarks (ops, ...)"
+
+let dispatch (args: ParseResults<DetrArgs>) =
+    match args.GetSubCommand() with
+    | Doctor a -> Doctor.run a
+    | Bench a -> Bench.run a
+
+[<EntryPoint>]
+let main argv =
+    let parser = ArgumentParser.Create<DetrArgs>(programName = "detr")
+    try
+        dispatch (parser.ParseCommandLine(argv, raiseOnUsage = true))
+    with
+    | :? ArguParseException as e ->
+        // Argu's text already holds the usage; help requested is not an error.
+        let isHelp = e.ErrorCode = ErrorCode.HelpText
+        (if isHelp then Console.Out else Console.Error).WriteLine e.Message
+        if isHelp then 0 else 2
+    | e when isNull (Environment.GetEnvironmentVariable "DETR_DEBUG") ->
+        eprintfn "error: %s" e.Message
+        1
