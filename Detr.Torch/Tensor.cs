@@ -28,6 +28,33 @@ public sealed partial class Tensor : IDisposable
 
     public void Dispose() => Handle.Dispose();
 
+    /// <summary>The raw native handle for list and optional arguments; callers keep the tensor alive
+    /// (GC.KeepAlive) until the native call returns.</summary>
+    internal IntPtr RawHandle =>
+        Handle.IsClosed ? throw new ObjectDisposedException(nameof(Tensor), "the tensor was disposed") : Handle.DangerousGetHandle();
+
+    /// <summary>Raw handle of an optional argument (IntPtr.Zero when absent).</summary>
+    internal static IntPtr Raw(Tensor? t) => t is null ? IntPtr.Zero : t.RawHandle;
+
+    /// <summary>Takes ownership of a handle that may legitimately be null (an absent gradient).</summary>
+    internal static Tensor? WrapOptional(IntPtr handle) => handle == IntPtr.Zero ? null : new Tensor(handle);
+
+    /// <summary>Wraps a native array of fresh handles.</summary>
+    internal static unsafe Tensor[] WrapAll(IntPtr* handles, int count)
+    {
+        var result = new Tensor[count];
+        for (var i = 0; i < count; i++) result[i] = Wrap(handles[i]);
+        return result;
+    }
+
+    /// <summary>Raw handles of a list argument; keep <paramref name="tensors"/> alive until the call returns.</summary>
+    internal static IntPtr[] RawHandles(IReadOnlyList<Tensor> tensors)
+    {
+        var handles = new IntPtr[tensors.Count];
+        for (var i = 0; i < handles.Length; i++) handles[i] = tensors[i].RawHandle;
+        return handles;
+    }
+
     public bool IsDisposed => Handle.IsClosed;
 
     /// <summary>Removes this tensor from its dispose scope: the caller now owns it.</summary>
