@@ -1,0 +1,97 @@
+namespace Detr.Runtime.Matching;
+
+/// <summary>One image's one-to-one match: prediction i ↔ target j, predictions ascending.</summary>
+public sealed record ImageMatch(int[] PredIdx, int[] TgtIdx)
+{
+    public static readonly ImageMatch Empty = new([], []);
+
+    public int Count => PredIdx.Length;
+}
+
+/// <summary>A cost matrix that cannot be solved because training produced NaN or ±∞.</summary>
+public sealed class NonFiniteCostException(int image, int nanCount, int infCount)
+    : Exception($"matching cost of image {image} has {nanCount} NaN and {infCount} infinite entries (training diverged?)")
+{
+    public int Image { get; } = image;
+    public int NanCount { get; } = nanCount;
+    public int InfCount { get; } = infCount;
+}
+
+/// <summary>
+/// Exact Hungarian matching for a whole batch on the host: the [B, Q, T_max] cost block (one copy from
+/// the device) is solved image by image, in parallel, each on its own [Q, T_b] sub-block. The reference
+/// (detr/models/matcher.py) builds the cost for the batch cross product [B·Q, ΣT] and calls scipy per
+/// image; the per-image blocks are identical (fixtures README §5a), so results are the same.
+/// </summary>
+public static class BatchedHungarian
+{
+    /// <summary>
+    /// <paramref name="cost"/> is [B, Q, T_max] row-major float32; image b uses its first
+    /// <c>targets[b]</c> columns. Returns one <see cref="ImageMatch"/> per image.
+    /// </summary>
+    public static ImageMatch[] Solve(ReadOnlySpan<float> cost, int batch, int queries, int maxTargets,
+                                     IReadOnlyList<int> targets, int maxDegreeOfParallelism = -1)
+    {
+        if (targets.Count != batch) throw new ArgumentException($"{targets.Count} target counts for a batch of {batch}");
+        if (cost.Length != (long)batch * queries * maxTargets)
+            throw new ArgumentException($"cost has {cost.Length} values, expected [{batch}, {queries}, {maxTargets}]");
+        for (var b = 0; b < batch; b++)
+            if (targets[b] < 0 || targets[b] > maxTargets)
+                throw new ArgumentException($"image {b} has {targets[b]} targets, outside 0..{maxTargets}");
+
+        var costs = cost.ToArray(); // Parallel.For needs an array, not a span; one copy, ~1 MB for 64x300x20
+        var results = new ImageMatch[batch];
+        var failures = new NonFiniteCostException?[batch];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        Parallel.For(0, batch, options,
+            () => new Worker(queries, maxTargets),
+            (b, _, worker) =>
+            {
+                results[b] = worker.SolveImage(costs, b, queries, maxTargets, targets[b], out failures[b]);
+                return worker;
+            },
+            _ => { });
+        foreach (var failure in failures)
+            if (failure != null) throw failure; // the first image in batch order, deterministically
+        return results;
+    }
+
+    /// <summary>Per-thread scratch, allocated once per thread per call.</summary>
+    private sealed class Worker(int queries, int maxTargets)
+    {
+        private readonly double[] block = new double[queries * maxTargets];
+        private readonly LinearAssignment.Scratch scratch = new(Math.Min(queries, maxTargets), Math.Max(queries, maxTargets));
+        private readonly int[] rows = new int[Math.Min(queries, maxTargets)];
+        private readonly int[] cols = new int[Math.Min(queries, maxTargets)];
+
+        public ImageMatch SolveImage(float[] costs, int b, int queries, int maxTargets, int t, out NonFiniteCostException? failure)
+        {
+            failure = null;
+            if (t == 0 || queries == 0) return ImageMatch.Empty;
+            // Gather the [Q, t] sub-block as float64 (scipy converts float32 to float64 too).
+            int nan = 0, inf = 0;
+            var src = b * queries * maxTargets;
+            for (var q = 0; q < queries; q++)
+            {
+                var rowStart = src + q * maxTargets;
+                for (var j = 0; j < t; j++)
+                {
+                    var x = costs[rowStart + j];
+                    if (float.IsNaN(x)) nan++;
+                    else if (float.IsInfinity(x)) inf++;
+                    block[q * t + j] = x;
+                }
+            }
+            if (nan + inf > 0)
+            {
+                failure = new NonFiniteCostException(b, nan, inf);
+                return ImageMatch.Empty;
+            }
+            var n = Math.Min(queries, t);
+            var status = LinearAssignment.Solve(block.AsSpan(0, queries * t), queries, t, scratch, rows, cols);
+            if (status != LinearAssignment.Status.Ok) // unreachable for finite costs; kept as a guard
+                throw new InvalidOperationException($"assignment of image {b} failed: {status}");
+            return new ImageMatch(rows.AsSpan(0, n).ToArray(), cols.AsSpan(0, n).ToArray());
+        }
+    }
+}
