@@ -11,11 +11,13 @@ open Detr.Cli
 type DoctorArgs =
     | Seconds of float
     | Size of int
+    | Demo
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Seconds _ -> "how long to time the matmul (default 1 second)"
             | Size _ -> "matmul size N for N x N x N (default 1024)"
+            | Demo -> "also fit a tiny two-layer network with autograd and AdamW, printing the loss"
 
 /// Below this a matmul is running on the reference BLAS (OpenBLAS gives several times more on 2 cores).
 let referenceBlasLimitGflops = 20.0
@@ -63,6 +65,37 @@ let matmulGflops (n: int) (seconds: float) =
     let flops = 2.0 * float n * float n * float n * float iterations
     flops / watch.Elapsed.TotalSeconds / 1e9
 
+/// A small regression y = sin(3x) fitted by a 1-32-1 MLP with autograd and AdamW: shows the whole
+/// training path (forward, backward, clipping, optimizer step, dispose scopes) working end to end.
+let autogradDemo () =
+    Torch.ManualSeed 0UL
+    use scope = DisposeScope.Enter()
+    let w1 = Init.KaimingUniform_(Torch.Empty [| 32L; 1L |], sqrt 5.0).RequiresGrad_()
+    let b1 = Torch.Zeros [| 32L |] |> fun t -> t.RequiresGrad_()
+    let w2 = Init.KaimingUniform_(Torch.Empty [| 1L; 32L |], sqrt 5.0).RequiresGrad_()
+    let b2 = Torch.Zeros [| 1L |] |> fun t -> t.RequiresGrad_()
+    let parameters: Tensor list = [ w1; b1; w2; b2 ]
+    use optimizer = new Optim.AdamW(ResizeArray parameters, 1e-2, 0.0)
+    let x = (Torch.Linspace(-1.0, 1.0, 64L)).View(64, 1)
+    let y = (x * 3.0).Sin()
+    let loss () =
+        let hidden = Functional.Relu(Functional.Linear(x, w1, b1))
+        Functional.MseLoss(Functional.Linear(hidden, w2, b2), y)
+    let first = (loss ()).Item()
+    printfn ""
+    printfn "autograd demo: fit y = sin(3x) with a 1-32-1 MLP, AdamW lr 1e-2, 600 steps"
+    for step in 1..600 do
+        use _ = DisposeScope.Enter()
+        optimizer.ZeroGrad()
+        let l = loss ()
+        l.Backward()
+        Optim.GradClip.ClipGradNorm(ResizeArray parameters, 1.0) |> ignore
+        optimizer.Step()
+        if step % 150 = 0 then printfn "  step %4d  loss %.5f" step (l.Item())
+    let last = (loss ()).Item()
+    printfn "  loss %.5f -> %.5f (%.0fx lower)" first last (first / last)
+    if last < first / 10.0 then 0 else 1
+
 let run (args: ParseResults<DoctorArgs>) =
     TorchSetup.init ()
     let seconds = args.GetResult(Seconds, defaultValue = 1.0)
@@ -93,4 +126,5 @@ let run (args: ParseResults<DoctorArgs>) =
         eprintfn "WARNING: matmul runs at %.1f GFLOP/s, the speed of a reference BLAS, although %s is loaded." gflops (blas |> Option.map blasName |> Option.defaultValue "no BLAS")
         eprintfn "         Is the machine busy? Run `detr doctor` again on a quiet machine."
         0
+    elif args.Contains Demo then autogradDemo ()
     else 0

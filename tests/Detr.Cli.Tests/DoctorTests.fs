@@ -17,3 +17,16 @@ let ``an unknown command exits 2 with usage and no stack trace`` () =
     Assert.Equal(2, r.ExitCode)
     Assert.Contains("USAGE", r.Err)
     Assert.DoesNotContain("   at ", r.Err)
+
+[<Fact>]
+let ``doctor demo fits a small network with autograd and AdamW`` () =
+    let r = detr [ "doctor"; "--seconds"; "0.2"; "--demo" ]
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.Matches(@"loss \d+\.\d+ -> \d+\.\d+", r.Out)
+
+[<Fact>]
+let ``bench ops reports the C++ baseline and the managed overhead`` () =
+    let r = detr [ "bench"; "ops"; "--iterations"; "20000"; "--repeats"; "1" ]
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.Matches(@"C\+\+ loop in the shim\s+\d+\.\d+ us/call", r.Out)
+    Assert.Matches(@"C# call \+ Dispose\s+\d+\.\d+ us/call\s+\d+\.\d+x", r.Out)
