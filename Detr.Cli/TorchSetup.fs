@@ -12,4 +12,4 @@ let threadCount () =
     | None -> Environment.ProcessorCount
 
 /// Loads libtorch and sets its intra-op thread count.
-let init () = Torch.Threads <- threadCount ()
+let init () = LibTorch.Threads <- threadCount ()

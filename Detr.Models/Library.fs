@@ -2,4 +2,4 @@
 module Detr.Models.Library
 
 /// The libtorch version the models run on.
-let torchVersion () = Detr.Torch.Torch.Version
+let torchVersion () = Detr.Torch.LibTorch.Version

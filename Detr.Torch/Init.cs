@@ -19,7 +19,7 @@ public static class Init
 
     public static Tensor Constant_(Tensor t, double value)
     {
-        using (Torch.NoGrad()) t.Fill_(value);
+        using (LibTorch.NoGrad()) t.Fill_(value);
         return t;
     }
 

@@ -144,7 +144,7 @@ public abstract class Module : IDisposable
         var unexpected = state.Keys.Where(k => !ownNames.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var report = new LoadReport(loaded, missing, unexpected, mismatched);
         if (strict && !report.IsExact) throw new WeightsMismatchException(report);
-        using (Torch.NoGrad())
+        using (LibTorch.NoGrad())
             foreach (var (name, target) in own)
                 if (toLoad.Contains(name)) target.CopyFrom(state[name]);
         return report;
@@ -168,7 +168,7 @@ public abstract class Module : IDisposable
 
     private Module Convert(Func<Tensor, Tensor> convert)
     {
-        using (Torch.NoGrad())
+        using (LibTorch.NoGrad())
         {
             foreach (var (_, p) in NamedParameters()) using (var moved = convert(p)) p.SetData(moved);
             foreach (var (_, b) in NamedBuffers()) using (var moved = convert(b)) b.SetData(moved);

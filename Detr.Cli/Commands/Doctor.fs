@@ -54,8 +54,8 @@ let blasName (path: string) =
 /// GFLOP/s of float32 n x n matmuls repeated for about `seconds`.
 let matmulGflops (n: int) (seconds: float) =
     use scope = DisposeScope.Enter()
-    let a = Torch.Randn [| int64 n; int64 n |]
-    let b = Torch.Randn [| int64 n; int64 n |]
+    let a = Tensor.Randn [| int64 n; int64 n |]
+    let b = Tensor.Randn [| int64 n; int64 n |]
     (a.Matmul b).Dispose() // warm-up: thread pool and BLAS start-up
     let watch = Stopwatch.StartNew()
     let mutable iterations = 0
@@ -68,15 +68,15 @@ let matmulGflops (n: int) (seconds: float) =
 /// A small regression y = sin(3x) fitted by a 1-32-1 MLP with autograd and AdamW: shows the whole
 /// training path (forward, backward, clipping, optimizer step, dispose scopes) working end to end.
 let autogradDemo () =
-    Torch.ManualSeed 0UL
+    LibTorch.ManualSeed 0UL
     use scope = DisposeScope.Enter()
-    let w1 = Init.KaimingUniform_(Torch.Empty [| 32L; 1L |], sqrt 5.0).RequiresGrad_()
-    let b1 = Torch.Zeros [| 32L |] |> fun t -> t.RequiresGrad_()
-    let w2 = Init.KaimingUniform_(Torch.Empty [| 1L; 32L |], sqrt 5.0).RequiresGrad_()
-    let b2 = Torch.Zeros [| 1L |] |> fun t -> t.RequiresGrad_()
+    let w1 = Init.KaimingUniform_(Tensor.Empty [| 32L; 1L |], sqrt 5.0).RequiresGrad_()
+    let b1 = Tensor.Zeros [| 32L |] |> fun t -> t.RequiresGrad_()
+    let w2 = Init.KaimingUniform_(Tensor.Empty [| 1L; 32L |], sqrt 5.0).RequiresGrad_()
+    let b2 = Tensor.Zeros [| 1L |] |> fun t -> t.RequiresGrad_()
     let parameters: Tensor list = [ w1; b1; w2; b2 ]
     use optimizer = new Optim.AdamW(ResizeArray parameters, 1e-2, 0.0)
-    let x = (Torch.Linspace(-1.0, 1.0, 64L)).View(64, 1)
+    let x = (Tensor.Linspace(-1.0, 1.0, 64L)).View(64, 1)
     let y = (x * 3.0).Sin()
     let loss () =
         let hidden = Functional.Relu(Functional.Linear(x, w1, b1))
@@ -100,9 +100,9 @@ let run (args: ParseResults<DoctorArgs>) =
     TorchSetup.init ()
     let seconds = args.GetResult(Seconds, defaultValue = 1.0)
     let n = args.GetResult(Size, defaultValue = 1024)
-    printfn "libtorch      %s" Torch.Version
+    printfn "libtorch      %s" LibTorch.Version
     printfn ".NET          %O" Environment.Version
-    printfn "threads       %d intra-op (machine has %d cores)" Torch.Threads Environment.ProcessorCount
+    printfn "threads       %d intra-op (machine has %d cores)" LibTorch.Threads Environment.ProcessorCount
     let blas = loadedBlas ()
     match blas with
     | Some path -> printfn "BLAS          %s (%s)" (blasName path) path

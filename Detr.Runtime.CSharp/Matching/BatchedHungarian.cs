@@ -68,7 +68,10 @@ public static class BatchedHungarian
         {
             failure = null;
             if (t == 0 || queries == 0) return ImageMatch.Empty;
-            // Gather the [Q, t] sub-block as float64 (scipy converts float32 to float64 too).
+            // Gather the sub-block as float64 (scipy converts float32 to float64 too). With t ≤ Q the
+            // targets are the rows ([t, Q]), the orientation scipy's solver uses after its transpose and the
+            // one DeviceHungarian uses, so both break ties identically; otherwise [Q, t].
+            var targetsAsRows = t <= queries;
             int nan = 0, inf = 0;
             var src = b * queries * maxTargets;
             for (var q = 0; q < queries; q++)
@@ -79,7 +82,7 @@ public static class BatchedHungarian
                     var x = costs[rowStart + j];
                     if (float.IsNaN(x)) nan++;
                     else if (float.IsInfinity(x)) inf++;
-                    block[q * t + j] = x;
+                    block[targetsAsRows ? j * queries + q : q * t + j] = x;
                 }
             }
             if (nan + inf > 0)
@@ -88,9 +91,19 @@ public static class BatchedHungarian
                 return ImageMatch.Empty;
             }
             var n = Math.Min(queries, t);
-            var status = LinearAssignment.Solve(block.AsSpan(0, queries * t), queries, t, scratch, rows, cols);
+            var status = targetsAsRows
+                ? LinearAssignment.Solve(block.AsSpan(0, queries * t), t, queries, scratch, rows, cols)
+                : LinearAssignment.Solve(block.AsSpan(0, queries * t), queries, t, scratch, rows, cols);
             if (status != LinearAssignment.Status.Ok) // unreachable for finite costs; kept as a guard
                 throw new InvalidOperationException($"assignment of image {b} failed: {status}");
+            if (targetsAsRows)
+            {
+                // rows are targets, cols predictions: report predictions ascending.
+                var pred = cols.AsSpan(0, n).ToArray();
+                var tgt = rows.AsSpan(0, n).ToArray();
+                Array.Sort(pred, tgt);
+                return new ImageMatch(pred, tgt);
+            }
             return new ImageMatch(rows.AsSpan(0, n).ToArray(), cols.AsSpan(0, n).ToArray());
         }
     }

@@ -18,8 +18,8 @@ public sealed unsafe class AdamW : IOptimizer
         Beta2 = beta2;
         Eps = eps;
         state = groups.Select(g => (
-            g.Parameters.Select(p => Torch.ZerosLike(p).DetachFromScope()).ToArray(),
-            g.Parameters.Select(p => Torch.ZerosLike(p).DetachFromScope()).ToArray(),
+            g.Parameters.Select(p => Tensor.ZerosLike(p).DetachFromScope()).ToArray(),
+            g.Parameters.Select(p => Tensor.ZerosLike(p).DetachFromScope()).ToArray(),
             new long[g.Parameters.Count])).ToArray();
     }
 
@@ -82,7 +82,7 @@ public sealed unsafe class AdamW : IOptimizer
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> saved)
     {
         Tensor Get(string key) => saved.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"optimizer state lacks '{key}'");
-        using (Torch.NoGrad())
+        using (LibTorch.NoGrad())
             for (var g = 0; g < Groups.Count; g++)
             {
                 var name = Groups[g].Name;

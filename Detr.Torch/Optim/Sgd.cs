@@ -14,7 +14,7 @@ public sealed unsafe class Sgd : IOptimizer
         Dampening = dampening;
         Nesterov = nesterov;
         state = groups.Select(g => (
-            g.Parameters.Select(p => Torch.ZerosLike(p).DetachFromScope()).ToArray(),
+            g.Parameters.Select(p => Tensor.ZerosLike(p).DetachFromScope()).ToArray(),
             Enumerable.Repeat(1, g.Parameters.Count).ToArray())).ToArray();
     }
 
@@ -67,7 +67,7 @@ public sealed unsafe class Sgd : IOptimizer
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> saved)
     {
         Tensor Get(string key) => saved.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"optimizer state lacks '{key}'");
-        using (Torch.NoGrad())
+        using (LibTorch.NoGrad())
             for (var g = 0; g < Groups.Count; g++)
             {
                 var name = Groups[g].Name;

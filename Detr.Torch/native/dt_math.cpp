@@ -2,6 +2,7 @@
 // The elementwise families go through one export each, selected by an op code that the C# side
 // names in the same order (Interop/NativeMethods.Math.cs: UnaryOp, BinaryOp).
 #include "dt_common.h"
+#include <cmath>
 
 namespace {
 enum UnaryOp : int32_t {
@@ -96,6 +97,13 @@ at::Tensor binary_scalar(const at::Tensor& a, const at::Scalar& s, int32_t op) {
   }
   TORCH_CHECK(false, "op code ", op, " has no tensor-scalar form");
 }
+// A double scalar with an integral value acts as an integer scalar on integer tensors (C# has no separate
+// literal types at our API), so `idx + 1` and `idx.ClampMin(0)` stay int64; other doubles promote as in PyTorch.
+at::Scalar scalar_for(const at::Tensor& t, double v) {
+  if (at::isIntegralType(t.scalar_type(), /*includeBool=*/false) && std::floor(v) == v && std::abs(v) < 9.0e15)
+    return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
+}
 }  // namespace
 
 DT_EXPORT dt_tensor dt_unary(dt_tensor t, int32_t op) {
@@ -112,7 +120,7 @@ DT_EXPORT dt_tensor dt_binary(dt_tensor a, dt_tensor b, int32_t op) {
 
 DT_EXPORT dt_tensor dt_binary_scalar(dt_tensor a, double s, int32_t op) {
   DT_TRY
-  return dt_wrap(binary_scalar(*a, at::Scalar(s), op));
+  return dt_wrap(binary_scalar(*a, scalar_for(*a, s), op));
   DT_CATCH(nullptr)
 }
 
@@ -174,16 +182,16 @@ DT_EXPORT int32_t dt_zero_(dt_tensor t) {
 // Bounds are optional: has_min / has_max say which apply.
 DT_EXPORT dt_tensor dt_clamp(dt_tensor t, int32_t has_min, double min, int32_t has_max, double max) {
   DT_TRY
-  c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(min) : c10::nullopt;
-  c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(max) : c10::nullopt;
+  c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(scalar_for(*t, min)) : c10::nullopt;
+  c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(scalar_for(*t, max)) : c10::nullopt;
   return dt_wrap(t->clamp(lo, hi));
   DT_CATCH(nullptr)
 }
 
 DT_EXPORT int32_t dt_clamp_(dt_tensor t, int32_t has_min, double min, int32_t has_max, double max) {
   DT_TRY
-  c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(min) : c10::nullopt;
-  c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(max) : c10::nullopt;
+  c10::optional<at::Scalar> lo = has_min ? c10::optional<at::Scalar>(scalar_for(*t, min)) : c10::nullopt;
+  c10::optional<at::Scalar> hi = has_max ? c10::optional<at::Scalar>(scalar_for(*t, max)) : c10::nullopt;
   t->clamp_(lo, hi);
   return DT_OK;
   DT_CATCH(DT_FAIL)

@@ -27,12 +27,12 @@ public class AutogradTests
     {
         using var scope = DisposeScope.Enter();
         var x = F64([1, 2]).RequiresGrad_();
-        using (Torch.NoGrad())
+        using (LibTorch.NoGrad())
         {
-            Assert.False(Torch.IsGradEnabled);
+            Assert.False(LibTorch.IsGradEnabled);
             Assert.False((x * 2).RequiresGrad);
         }
-        Assert.True(Torch.IsGradEnabled);
+        Assert.True(LibTorch.IsGradEnabled);
         Assert.False(x.Detach().RequiresGrad);
         Assert.True((x * 2).RequiresGrad);
     }

@@ -9,42 +9,42 @@ public class CreationTests
     public void Constants_have_the_requested_shape_dtype_and_value()
     {
         using var scope = DisposeScope.Enter();
-        Near([0, 0, 0, 0, 0, 0], Torch.Zeros([2, 3]));
-        Near([1, 1], Torch.Ones([2], DType.Float64));
-        Near([2.5, 2.5, 2.5], Torch.Full([3], 2.5));
-        Assert.Equal(DType.Int32, Torch.Zeros([1], DType.Int32).DType);
-        Assert.Equal(DType.Bool, Torch.Ones([1], DType.Bool).DType);
-        Assert.Equal(DType.BFloat16, Torch.Ones([1], DType.BFloat16).DType);
-        Assert.Equal(DType.Float16, Torch.Ones([1], DType.Float16).DType);
-        Assert.Equal(DType.UInt8, Torch.Ones([1], DType.UInt8).DType);
-        Near([1, 0, 0, 1], Torch.Eye(2));
-        Shape([2, 0], Torch.Empty([2, 0]));
+        Near([0, 0, 0, 0, 0, 0], Tensor.Zeros([2, 3]));
+        Near([1, 1], Tensor.Ones([2], DType.Float64));
+        Near([2.5, 2.5, 2.5], Tensor.Full([3], 2.5));
+        Assert.Equal(DType.Int32, Tensor.Zeros([1], DType.Int32).DType);
+        Assert.Equal(DType.Bool, Tensor.Ones([1], DType.Bool).DType);
+        Assert.Equal(DType.BFloat16, Tensor.Ones([1], DType.BFloat16).DType);
+        Assert.Equal(DType.Float16, Tensor.Ones([1], DType.Float16).DType);
+        Assert.Equal(DType.UInt8, Tensor.Ones([1], DType.UInt8).DType);
+        Near([1, 0, 0, 1], Tensor.Eye(2));
+        Shape([2, 0], Tensor.Empty([2, 0]));
     }
 
     [Fact]
     public void Ranges_match_python_semantics()
     {
         using var scope = DisposeScope.Enter();
-        Assert.Equal(new long[] { 0, 1, 2, 3, 4 }, Torch.Arange(5).ToArray<long>());
-        Assert.Equal(new long[] { 2, 5, 8 }, Torch.Arange(2, 10, 3).ToArray<long>());
-        Near([0, 0.25, 0.5, 0.75, 1], Torch.Linspace(0, 1, 5));
-        Near([0.5, 1.5], Torch.Arange(0.5, 2, 1, DType.Float32));
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4 }, Tensor.Arange(5).ToArray<long>());
+        Assert.Equal(new long[] { 2, 5, 8 }, Tensor.Arange(2, 10, 3).ToArray<long>());
+        Near([0, 0.25, 0.5, 0.75, 1], Tensor.Linspace(0, 1, 5));
+        Near([0.5, 1.5], Tensor.Arange(0.5, 2, 1, DType.Float32));
     }
 
     [Fact]
     public void Random_tensors_are_reproducible_with_a_seed_and_in_range()
     {
         using var scope = DisposeScope.Enter();
-        Torch.ManualSeed(7);
-        var a = Values(Torch.Randn([100]));
-        var r = Values(Torch.Rand([1000]));
-        var i = Torch.Randint(3, 6, [1000]).ToArray<long>();
-        Torch.ManualSeed(7);
-        Assert.Equal(a, Values(Torch.Randn([100])));
+        LibTorch.ManualSeed(7);
+        var a = Values(Tensor.Randn([100]));
+        var r = Values(Tensor.Rand([1000]));
+        var i = Tensor.Randint(3, 6, [1000]).ToArray<long>();
+        LibTorch.ManualSeed(7);
+        Assert.Equal(a, Values(Tensor.Randn([100])));
         Assert.All(r, x => Assert.InRange(x, 0, 1));
         Assert.All(i, x => Assert.InRange(x, 3, 5));
         Assert.Equal(new long[] { 3, 4, 5 }, i.Distinct().Order().ToArray());
-        var perm = Torch.Randperm(10).ToArray<long>();
+        var perm = Tensor.Randperm(10).ToArray<long>();
         Assert.Equal(Enumerable.Range(0, 10).Select(x => (long)x), perm.Order());
     }
 
@@ -52,11 +52,11 @@ public class CreationTests
     public void Like_creators_copy_shape_dtype_and_device()
     {
         using var scope = DisposeScope.Enter();
-        var t = Torch.Zeros([2, 5], DType.Float64);
-        var o = Torch.OnesLike(t);
+        var t = Tensor.Zeros([2, 5], DType.Float64);
+        var o = Tensor.OnesLike(t);
         Assert.Equal(t.Shape, o.Shape);
         Assert.Equal(DType.Float64, o.DType);
-        Near(Enumerable.Repeat(3.0, 10).ToArray(), Torch.FullLike(t, 3));
+        Near(Enumerable.Repeat(3.0, 10).ToArray(), Tensor.FullLike(t, 3));
     }
 
     [Fact]

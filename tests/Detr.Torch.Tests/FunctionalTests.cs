@@ -15,14 +15,14 @@ public class FunctionalTests
         Near([4, 1, 7], Functional.Linear(x, w, F64([1, 1, 1])));
         // 3x3 image 0..8, 2x2 kernel of ones: sums of each 2x2 window.
         var img = F64([0, 1, 2, 3, 4, 5, 6, 7, 8], 1, 1, 3, 3);
-        var k = Torch.Ones([1, 1, 2, 2], DType.Float64);
+        var k = Tensor.Ones([1, 1, 2, 2], DType.Float64);
         Near([8, 12, 20, 24], Functional.Conv2d(img, k));
         Near([0, 3, 9, 24], Functional.Conv2d(img, k, stride: 2, padding: 1));
         Near([16], Functional.Conv2d(img, k, dilation: 2)); // corners 0 + 2 + 6 + 8
         // groups: two channels, each with its own 1x1 weight.
         var two = F64([1, 2, 3, 4, 10, 20, 30, 40], 1, 2, 2, 2);
         Near([2, 4, 6, 8, 5, 10, 15, 20], Functional.Conv2d(two, F64([2, 0.5], 2, 1, 1, 1), groups: 2));
-        Assert.Throws<TorchException>(() => Functional.Conv2d(img, Torch.Ones([1, 2, 2, 2], DType.Float64)));
+        Assert.Throws<TorchException>(() => Functional.Conv2d(img, Tensor.Ones([1, 2, 2, 2], DType.Float64)));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class FunctionalTests
         Near(e.Select(v => v / sum).ToArray(), Functional.Softmax(x, 0));
         Near(e.Select(v => Math.Log(v / sum)).ToArray(), Functional.LogSoftmax(x, -1));
         Near([-1, 0, 2], Functional.Dropout(x, 0.5, training: false));
-        var ones = Torch.Ones([10000], DType.Float64);
+        var ones = Tensor.Ones([10000], DType.Float64);
         var dropped = Values(Functional.Dropout(ones, 0.25, training: true));
         Assert.All(dropped, v => Assert.True(v == 0 || Math.Abs(v - 4.0 / 3) < 1e-12));
         Assert.InRange(dropped.Count(v => v == 0) / 10000.0, 0.22, 0.28);

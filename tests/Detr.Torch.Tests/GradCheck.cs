@@ -16,7 +16,7 @@ internal static class GradCheck
         var analytic = x.Grad!.ToArray<double>();
 
         var numeric = new double[input.Length];
-        using (Torch.NoGrad())
+        using (LibTorch.NoGrad())
         {
             for (var i = 0; i < input.Length; i++)
             {

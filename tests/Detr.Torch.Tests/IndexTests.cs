@@ -24,15 +24,15 @@ public class IndexTests
     public void Index_put_scatter_and_scatter_add()
     {
         using var scope = DisposeScope.Enter();
-        var z = Torch.Zeros([2, 3], DType.Float64);
+        var z = Tensor.Zeros([2, 3], DType.Float64);
         z.IndexPut_([I64([0, 1]), I64([2, 0])], F64([7, 8]));
         Near([0, 0, 7, 8, 0, 0], z);
         z.IndexPut_([I64([0, 0]), I64([2, 2])], F64([1, 1]), accumulate: true);
         Near([0, 0, 9, 8, 0, 0], z);
-        var s = Torch.Zeros([3], DType.Float64).Scatter(0, I64([2, 0]), F64([5, 6]));
+        var s = Tensor.Zeros([3], DType.Float64).Scatter(0, I64([2, 0]), F64([5, 6]));
         Near([6, 0, 5], s);
-        Near([1, 0, 1], Torch.Zeros([3], DType.Float64).Scatter(0, I64([0, 2]), 1.0));
-        Near([3, 0, 3], Torch.Zeros([3], DType.Float64).ScatterAdd(0, I64([0, 0, 2]), F64([1, 2, 3])));
+        Near([1, 0, 1], Tensor.Zeros([3], DType.Float64).Scatter(0, I64([0, 2]), 1.0));
+        Near([3, 0, 3], Tensor.Zeros([3], DType.Float64).ScatterAdd(0, I64([0, 0, 2]), F64([1, 2, 3])));
     }
 
     [Fact]
@@ -43,8 +43,8 @@ public class IndexTests
         var mask = x.Gt(3);
         Near([0, 1, 2, 3, -1, -1], x.MaskedFill(mask, -1));
         Near([4, 5], x.MaskedSelect(mask));
-        Near([0, 1, 2, 3, 0, 0], Torch.Where(mask, Torch.ZerosLike(x), x));
-        Near([0, 1, 2, 3, 9, 9], Torch.Where(mask, 9.0, x));
+        Near([0, 1, 2, 3, 0, 0], Tensor.Where(mask, Tensor.ZerosLike(x), x));
+        Near([0, 1, 2, 3, 9, 9], Tensor.Where(mask, 9.0, x));
         Assert.Equal(new long[] { 1, 1, 1, 2 }, mask.Nonzero().ToArray<long>());
         var y = x.Clone();
         y.MaskedFill_(mask, 0);

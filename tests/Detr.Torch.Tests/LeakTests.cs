@@ -11,10 +11,10 @@ public class LeakTests
     {
         public Mlp()
         {
-            W1 = RegisterParameter("w1", Init.KaimingUniform_(Torch.Empty([32, 16]), Math.Sqrt(5)));
-            B1 = RegisterParameter("b1", Torch.Zeros([32]));
-            W2 = RegisterParameter("w2", Init.KaimingUniform_(Torch.Empty([1, 32]), Math.Sqrt(5)));
-            B2 = RegisterParameter("b2", Torch.Zeros([1]));
+            W1 = RegisterParameter("w1", Init.KaimingUniform_(Tensor.Empty([32, 16]), Math.Sqrt(5)));
+            B1 = RegisterParameter("b1", Tensor.Zeros([32]));
+            W2 = RegisterParameter("w2", Init.KaimingUniform_(Tensor.Empty([1, 32]), Math.Sqrt(5)));
+            B2 = RegisterParameter("b2", Tensor.Zeros([1]));
         }
 
         public Tensor W1 { get; }
@@ -30,13 +30,13 @@ public class LeakTests
     [Fact]
     public void Ten_thousand_training_steps_keep_live_tensors_constant_and_rss_flat()
     {
-        Torch.ManualSeed(0);
+        LibTorch.ManualSeed(0);
         using var model = new Mlp();
         using var optimizer = new AdamW(model.Parameters(), lr: 1e-3);
         void Step()
         {
             using var scope = DisposeScope.Enter();
-            var x = Torch.Randn([8, 16]);
+            var x = Tensor.Randn([8, 16]);
             var y = x.Sum(1, keepdim: true);
             var loss = Functional.MseLoss(model.Forward(x), y);
             optimizer.ZeroGrad();

@@ -28,6 +28,8 @@ public class MathTests
         Near([21, 42, 23, 44], a.Add(row, alpha: 2));
         Assert.Equal(DType.Float32, (F32([1, 2]) * 0.5).DType);
         Assert.Equal(DType.Float32, (I64([1, 2]) * 0.5).DType);
+        Assert.Equal(DType.Int64, (I64([1, 2]) + 1).DType);       // an integral double acts as an integer scalar
+        Assert.Equal(new long[] { 0, 2 }, I64([-1, 2]).ClampMin(0).ToArray<long>());
         Assert.Throws<TorchException>(() => F64([1, 2, 3]) + F64([1, 2]));
     }
 
@@ -109,9 +111,9 @@ public class MathTests
         var b = F64([1, 0, 0, 1, 1, 1], 3, 2);
         Near([4, 5, 10, 11], a.Matmul(b));
         Near([4, 5, 10, 11], a.Mm(b));
-        Near([4, 5, 10, 11, 4, 5, 10, 11], Torch.Stack([a, a]).Bmm(Torch.Stack([b, b])));
-        Near([4, 5, 10, 11], Torch.Einsum("ij,jk->ik", a, b));
-        Near([14, 77], Torch.Einsum("ij,ij->i", a, a));
+        Near([4, 5, 10, 11, 4, 5, 10, 11], Tensor.Stack([a, a]).Bmm(Tensor.Stack([b, b])));
+        Near([4, 5, 10, 11], Tensor.Einsum("ij,jk->ik", a, b));
+        Near([14, 77], Tensor.Einsum("ij,ij->i", a, a));
         Near([3, 4, 6, 8], F64([1, 2]).Outer(F64([3, 4])));
         // L1 distances between rows: (0,0)-(1,1) = 2, (0,0)-(3,0) = 3, (1,2)-(1,1) = 1, (1,2)-(3,0) = 4
         Near([2, 3, 1, 4], F64([0, 0, 1, 2], 2, 2).Cdist(F64([1, 1, 3, 0], 2, 2), 1));

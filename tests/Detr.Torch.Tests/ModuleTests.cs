@@ -9,10 +9,10 @@ public class ModuleTests
     {
         public Affine(int n)
         {
-            Weight = RegisterParameter("weight", Torch.Ones([n], DType.Float64));
-            Bias = RegisterParameter("bias", Torch.Zeros([n], DType.Float64));
-            Count = RegisterBuffer("count", Torch.Zeros([1], DType.Int64));
-            Scratch = RegisterBuffer("scratch", Torch.Zeros([1]), persistent: false);
+            Weight = RegisterParameter("weight", Tensor.Ones([n], DType.Float64));
+            Bias = RegisterParameter("bias", Tensor.Zeros([n], DType.Float64));
+            Count = RegisterBuffer("count", Tensor.Zeros([1], DType.Int64));
+            Scratch = RegisterBuffer("scratch", Tensor.Zeros([1]), persistent: false);
         }
 
         public Tensor Weight { get; }
@@ -74,8 +74,8 @@ public class ModuleTests
         using var scope = DisposeScope.Enter();
         var state = net.StateDict().ToDictionary(s => s.Name, s => s.Value);
         state.Remove("head.bias");
-        state["head.extra"] = Torch.Zeros([1]);
-        state["layers.0.weight"] = Torch.Zeros([3], DType.Float64);
+        state["head.extra"] = Tensor.Zeros([1]);
+        state["layers.0.weight"] = Tensor.Zeros([3], DType.Float64);
         var e = Assert.Throws<WeightsMismatchException>(() => net.LoadStateDict(state));
         Assert.Contains("head.bias", e.Message);
         Assert.Contains("head.extra", e.Message);
@@ -105,6 +105,6 @@ public class ModuleTests
     {
         using var net = new Net();
         Assert.Throws<ArgumentException>(() => net.RegisterModule("head", new Affine(1)));
-        Assert.Throws<ArgumentException>(() => net.RegisterParameter("bad.name", Torch.Zeros([1])));
+        Assert.Throws<ArgumentException>(() => net.RegisterParameter("bad.name", Tensor.Zeros([1])));
     }
 }

@@ -53,10 +53,10 @@ public class ShapeTests
     {
         using var scope = DisposeScope.Enter();
         var x = X();
-        Near([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5], Torch.Cat([x, x], 0));
-        Near([0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5], Torch.Cat([x, x], 1));
-        Shape([2, 2, 3], Torch.Stack([x, x]));
-        Shape([2, 3, 2], Torch.Stack([x, x], -1));
+        Near([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5], Tensor.Cat([x, x], 0));
+        Near([0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5], Tensor.Cat([x, x], 1));
+        Shape([2, 2, 3], Tensor.Stack([x, x]));
+        Shape([2, 3, 2], Tensor.Stack([x, x], -1));
         var parts = x.Split(2, 1);
         Assert.Equal(2, parts.Length);
         Near([0, 1, 3, 4], parts[0]);
@@ -68,7 +68,7 @@ public class ShapeTests
         Near([4, 5], chunks[1]);
         var rows = x.Unbind(0);
         Near([3, 4, 5], rows[1]);
-        Assert.Throws<TorchException>(() => Torch.Cat([x, F64([1, 2], 1, 2)], 0));
+        Assert.Throws<TorchException>(() => Tensor.Cat([x, F64([1, 2], 1, 2)], 0));
     }
 
     [Fact]

@@ -28,19 +28,19 @@ public class TensorCoreTests
     public void Shape_mismatch_raises_a_TorchException_with_libtorchs_message_and_the_next_op_works()
     {
         using var scope = DisposeScope.Enter();
-        var a = Torch.Zeros([2, 3]);
-        var b = Torch.Zeros([4, 5]);
+        var a = Tensor.Zeros([2, 3]);
+        var b = Tensor.Zeros([4, 5]);
         var e = Assert.Throws<TorchException>(() => a.Matmul(b));
         Assert.Contains("2x3", e.Message);
         Assert.Contains("4x5", e.Message);
         Assert.DoesNotContain("Exception raised from", e.Message); // no C++ backtrace
-        Assert.Equal(6.0, Torch.Ones([2, 3]).Sum().Item());
+        Assert.Equal(6.0, Tensor.Ones([2, 3]).Sum().Item());
     }
 
     [Fact]
     public void Wrong_element_type_on_copy_out_is_an_error_not_garbage()
     {
-        using var t = Torch.Zeros([3]);
+        using var t = Tensor.Zeros([3]);
         Assert.Throws<TorchException>(() => t.ToArray<double>());
     }
 
@@ -51,7 +51,7 @@ public class TensorCoreTests
         Tensor kept;
         using (var scope = DisposeScope.Enter())
         {
-            var a = Torch.Ones([4]);
+            var a = Tensor.Ones([4]);
             var b = a + a;
             kept = scope.MoveOut(b + a);
             Assert.Equal(2, scope.Count); // a and b; the sum was moved out
@@ -69,7 +69,7 @@ public class TensorCoreTests
         using (var outer = DisposeScope.Enter())
         {
             using (var inner = DisposeScope.Enter())
-                inner.MoveOut(Torch.Ones([2]));
+                inner.MoveOut(Tensor.Ones([2]));
             Assert.Equal(1, outer.Count);
         }
         Assert.Equal(before, Tensor.LiveCount);

@@ -13,21 +13,21 @@ public class SafeTensorsTests
     public void Round_trip_is_bit_exact_for_every_dtype_and_odd_shapes()
     {
         using var scope = DisposeScope.Enter();
-        Torch.ManualSeed(1);
+        LibTorch.ManualSeed(1);
         var tensors = new List<(string, Tensor)>
         {
-            ("f32", Torch.Randn([3, 4])),
-            ("f64", Torch.Randn([2], DType.Float64)),
-            ("f16", Torch.Randn([5]).To(DType.Float16)),
-            ("bf16", Torch.Randn([5]).To(DType.BFloat16)),
+            ("f32", Tensor.Randn([3, 4])),
+            ("f64", Tensor.Randn([2], DType.Float64)),
+            ("f16", Tensor.Randn([5]).To(DType.Float16)),
+            ("bf16", Tensor.Randn([5]).To(DType.BFloat16)),
             ("i64", Tensor.From(new[] { long.MinValue, 0, long.MaxValue })),
             ("i32", Tensor.From(new[] { -7, 8 })),
             ("i16", Tensor.From(new short[] { -3 })),
             ("i8", Tensor.From(new sbyte[] { -128, 127 })),
             ("u8", Tensor.From(new byte[] { 0, 255 })),
             ("bool", Tensor.From(new[] { true, false })),
-            ("scalar", Torch.Scalar(3.5)),
-            ("empty", Torch.Zeros([0, 3])),
+            ("scalar", Tensor.Scalar(3.5)),
+            ("empty", Tensor.Zeros([0, 3])),
             ("nan", Tensor.From(new[] { float.NaN, float.NegativeInfinity, -0.0f })),
         };
         var path = TempFile();
@@ -93,8 +93,8 @@ public class SafeTensorsTests
         using var scope = DisposeScope.Enter();
         var a = TempFile();
         var b = TempFile();
-        SafeTensors.Save(a, [("x", Torch.Zeros([1]))]);
-        SafeTensors.Save(b, [("x", Torch.Zeros([1]))]);
+        SafeTensors.Save(a, [("x", Tensor.Zeros([1]))]);
+        SafeTensors.Save(b, [("x", Tensor.Zeros([1]))]);
         var e = Assert.Throws<InvalidDataException>(() => WeightsFile.LoadMerged([a, b]));
         Assert.Contains("'x'", e.Message);
     }

@@ -2,8 +2,8 @@ using Detr.Torch.Interop;
 
 namespace Detr.Torch;
 
-// Ops over lists of tensors, selection, and creation "like" another tensor.
-public static unsafe partial class Torch
+// Ops over lists of tensors (Tensor.Cat, Tensor.Stack, Tensor.Einsum), selection and creation "like" another tensor.
+public sealed unsafe partial class Tensor
 {
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)
     {

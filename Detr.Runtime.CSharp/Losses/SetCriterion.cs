@@ -1,0 +1,192 @@
+using Detr.Runtime.Boxes;
+using Detr.Runtime.Matching;
+using Detr.Torch;
+
+namespace Detr.Runtime.Losses;
+
+public enum ClassLoss
+{
+    /// <summary>DETR: cross-entropy over C + 1 logits, the no-object class weighted by NoObjectWeight.</summary>
+    Softmax,
+
+    /// <summary>Deformable / Conditional DETR: sigmoid focal loss over C logits, normalised by the number of boxes, times Q.</summary>
+    Focal,
+}
+
+/// <summary>Loss terms and their weights (the reference's weight_dict).</summary>
+public sealed record LossConfig(ClassLoss ClassLoss, double ClassWeight, double L1Weight, double GiouWeight,
+                                double NoObjectWeight = 0.1, double FocalAlpha = 0.25, double FocalGamma = 2)
+{
+    public static readonly LossConfig Detr = new(ClassLoss.Softmax, 1, 5, 2);
+
+    public static readonly LossConfig DeformableDetr = new(ClassLoss.Focal, 2, 5, 2);
+}
+
+/// <summary>
+/// DETR's SetCriterion (detr models/detr.py; Deformable-DETR models/deformable_detr.py for the focal
+/// form): match every prediction set (final and each auxiliary decoder layer) to the targets, then
+/// class, L1 and GIoU losses on the matches. Quirks kept, because they decide the numbers:
+/// softmax loss_ce is a class-weighted mean (Σ w·l / Σ w, not / num_boxes); focal loss_ce is
+/// Σ focal / num_boxes (mean over queries then ×Q); L1 and GIoU are sums / num_boxes with
+/// num_boxes = max(ΣT, 1) as a float; class_error (100 − top-1 % on matched queries, 100 when there are
+/// none) and cardinality_error (|#(argmax ≠ K−1) − T| averaged over images) are logged, never weighted.
+/// </summary>
+public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
+{
+    public LossConfig Config { get; } = config;
+
+    public HungarianMatcher Matcher { get; } = matcher;
+
+    /// <summary>Computes every term for the final set and each auxiliary set (suffixes _0, _1, ...).</summary>
+    public LossResult Compute(SetPrediction final, IReadOnlyList<SetPrediction> auxiliary, IReadOnlyList<ImageTargets> targets)
+    {
+        HungarianMatcher.CheckTargets(targets);
+        var device = final.Logits.Device;
+        using var padded = new PaddedTargets(targets, device);
+        var numBoxes = Math.Max(1.0, targets.Sum(t => t.Count)); // world size 1; the trainer averages across processes
+        var result = new LossResult(numBoxes);
+        using var scope = DisposeScope.Enter();
+        var matched = new MatchedTargets(targets, device);
+        AddSet(result, "", final, padded, matched, numBoxes, logClassError: true);
+        for (var i = 0; i < auxiliary.Count; i++)
+            AddSet(result, $"_{i}", auxiliary[i], padded, matched, numBoxes, logClassError: false);
+        result.Finish(this);
+        scope.MoveOut(result.Terms.Values);
+        scope.MoveOut(result.WeightedTotal);
+        return result;
+    }
+
+    private void AddSet(LossResult result, string suffix, SetPrediction set, PaddedTargets padded, MatchedTargets matched,
+                        double numBoxes, bool logClassError)
+    {
+        var indices = Matcher.Match(set, padded);
+        result.Indices[suffix.Length == 0 ? "final" : "aux" + suffix] = indices;
+        var (batchIdx, srcIdx, labels, boxes) = matched.Gather(indices);
+        var (b, q) = (set.Batch, set.Queries);
+        var k = set.Logits.Size(-1);
+
+        // Class loss.
+        if (Config.ClassLoss == ClassLoss.Softmax)
+        {
+            var noObject = k - 1;
+            var targetClasses = Tensor.Full([b, q], noObject, DType.Int64, set.Logits.Device);
+            targetClasses.IndexPut_([batchIdx, srcIdx], labels);
+            var weights = Tensor.Ones([k], set.Logits.DType, set.Logits.Device);
+            weights.Select(0, noObject).Fill_(Config.NoObjectWeight);
+            result.Add("loss_ce" + suffix, Functional.CrossEntropy(set.Logits.Transpose(1, 2), targetClasses, weights));
+        }
+        else
+        {
+            // One-hot over C + 1 columns with unmatched queries at column C, then the last column dropped.
+            var targetClasses = Tensor.Full([b, q], k, DType.Int64, set.Logits.Device);
+            targetClasses.IndexPut_([batchIdx, srcIdx], labels);
+            var onehot = Tensor.Zeros([b, q, k + 1], set.Logits.DType, set.Logits.Device)
+                .Scatter(2, targetClasses.Unsqueeze(-1), 1.0).Slice(2, 0, k);
+            var focal = SigmoidFocalLoss.Compute(set.Logits, onehot, numBoxes, Config.FocalAlpha, Config.FocalGamma);
+            result.Add("loss_ce" + suffix, focal * q);
+        }
+        if (logClassError) result.Add("class_error" + suffix, ClassError(set.Logits.Index(batchIdx, srcIdx), labels));
+
+        // Box losses on the matched pairs.
+        var srcBoxes = set.Boxes.Index(batchIdx, srcIdx);                                 // [M, 4]
+        result.Add("loss_bbox" + suffix, Functional.L1Loss(srcBoxes, boxes, Reduction.None).Sum() / numBoxes);
+        var giou = BoxOps.ElementwiseGiou(BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));
+        result.Add("loss_giou" + suffix, (1 - giou).Sum() / numBoxes);
+
+        // Cardinality (logged only).
+        using (LibTorch.NoGrad())
+        {
+            var predicted = set.Logits.Argmax(-1).Ne(k - 1).Sum(1).To(DType.Float32);     // [B]
+            var lengths = Tensor.From(padded.Counts.Select(x => (float)x).ToArray()).To(set.Logits.Device);
+            result.Add("cardinality_error" + suffix, Functional.L1Loss(predicted, lengths));
+        }
+    }
+
+    /// <summary>100 − top-1 accuracy (%) of the matched queries; 100 when nothing is matched (detr util/misc.py accuracy).</summary>
+    private static Tensor ClassError(Tensor matchedLogits, Tensor labels)
+    {
+        using var grad = LibTorch.NoGrad();
+        var m = matchedLogits.Size(0);
+        if (m == 0) return Tensor.Scalar(100, matchedLogits.DType, matchedLogits.Device);
+        var correct = matchedLogits.Argmax(-1).Eq(labels).To(matchedLogits.DType).Sum();
+        return 100 - correct * (100.0 / m);
+    }
+
+    /// <summary>The weight of a term ("loss_ce_1" → class weight), or null when the term is logged only.</summary>
+    public double? Weight(string term)
+    {
+        var name = term;
+        var underscore = term.LastIndexOf('_');
+        if (underscore > 0 && int.TryParse(term.AsSpan(underscore + 1), out _)) name = term[..underscore];
+        return name switch
+        {
+            "loss_ce" => Config.ClassWeight,
+            "loss_bbox" => Config.L1Weight,
+            "loss_giou" => Config.GiouWeight,
+            _ => null,
+        };
+    }
+}
+
+/// <summary>Every target of a batch concatenated once on the device, to gather matched labels and boxes.</summary>
+internal sealed class MatchedTargets(IReadOnlyList<ImageTargets> targets, Device device)
+{
+    private readonly Tensor labels = Tensor.Cat(targets.Select(t => t.Labels.To(DType.Int64)).ToList()).To(device);
+    private readonly Tensor boxes = Tensor.Cat(targets.Select(t => t.Boxes.Reshape(-1, 4)).ToList()).To(device);
+    private readonly int[] offsets = Offsets(targets);
+
+    private static int[] Offsets(IReadOnlyList<ImageTargets> targets)
+    {
+        var offsets = new int[targets.Count];
+        for (var b = 1; b < targets.Count; b++) offsets[b] = offsets[b - 1] + targets[b - 1].Count;
+        return offsets;
+    }
+
+    /// <summary>(batch index, prediction index, label, box) of every match, images in order.</summary>
+    public (Tensor BatchIdx, Tensor SrcIdx, Tensor Labels, Tensor Boxes) Gather(IReadOnlyList<ImageMatch> matches)
+    {
+        var batch = new List<long>();
+        var src = new List<long>();
+        var tgt = new List<long>();
+        for (var b = 0; b < matches.Count; b++)
+            for (var k = 0; k < matches[b].Count; k++)
+            {
+                batch.Add(b);
+                src.Add(matches[b].PredIdx[k]);
+                tgt.Add(offsets[b] + matches[b].TgtIdx[k]);
+            }
+        var tgtIdx = Tensor.From(tgt.ToArray()).To(device);
+        return (Tensor.From(batch.ToArray()).To(device), Tensor.From(src.ToArray()).To(device),
+                labels.IndexSelect(0, tgtIdx), boxes.IndexSelect(0, tgtIdx));
+    }
+}
+
+/// <summary>Loss terms by name (in the reference's order), the weighted total, num_boxes and the matches.</summary>
+public sealed class LossResult(double numBoxes) : IDisposable
+{
+    public Dictionary<string, Tensor> Terms { get; } = [];
+
+    public Dictionary<string, ImageMatch[]> Indices { get; } = [];
+
+    public double NumBoxes { get; } = numBoxes;
+
+    /// <summary>Σ weight·term over the weighted terms, in term order (as detr's engine.py).</summary>
+    public Tensor WeightedTotal { get; private set; } = null!;
+
+    internal void Add(string name, Tensor value) => Terms[name] = value;
+
+    internal void Finish(SetCriterion criterion)
+    {
+        Tensor? total = null;
+        foreach (var (name, value) in Terms)
+            if (criterion.Weight(name) is { } w)
+                total = total is null ? value * w : total + value * w;
+        WeightedTotal = total ?? throw new InvalidOperationException("no weighted loss term");
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in Terms.Values) t.Dispose();
+        WeightedTotal?.Dispose();
+    }
+}
