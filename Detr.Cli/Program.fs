@@ -10,16 +10,19 @@ open Detr.Cli.Commands
 [<HelpFlags("--help", "-h")>]
 type DetrArgs =
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
+    | [<CliPrefix(CliPrefix.None)>] Assign of ParseResults<Assign.AssignArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<Bench.BenchArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
-            | Bench _ -> "benchmarks (ops, ...)"
+            | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
+            | Bench _ -> "benchmarks: ops, matcher"
 
 let dispatch (args: ParseResults<DetrArgs>) =
     match args.GetSubCommand() with
     | Doctor a -> Doctor.run a
+    | Assign a -> Assign.run a
     | Bench a -> Bench.run a
 
 [<EntryPoint>]

@@ -42,7 +42,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
     {
         HungarianMatcher.CheckTargets(targets);
         var device = final.Logits.Device;
-        using var padded = new PaddedTargets(targets, device);
+        using var padded = new PaddedTargets(targets, device, final.Boxes.DType);
         var numBoxes = Math.Max(1.0, targets.Sum(t => t.Count)); // world size 1; the trainer averages across processes
         var result = new LossResult(numBoxes);
         using var scope = DisposeScope.Enter();

@@ -30,16 +30,20 @@ public static class BatchedHungarian
     /// <c>targets[b]</c> columns. Returns one <see cref="ImageMatch"/> per image.
     /// </summary>
     public static ImageMatch[] Solve(ReadOnlySpan<float> cost, int batch, int queries, int maxTargets,
+                                     IReadOnlyList<int> targets, int maxDegreeOfParallelism = -1) =>
+        Solve(cost.ToArray(), batch, queries, maxTargets, targets, maxDegreeOfParallelism);
+
+    /// <summary>As above, on an array the caller hands over (no copy).</summary>
+    public static ImageMatch[] Solve(float[] costs, int batch, int queries, int maxTargets,
                                      IReadOnlyList<int> targets, int maxDegreeOfParallelism = -1)
     {
         if (targets.Count != batch) throw new ArgumentException($"{targets.Count} target counts for a batch of {batch}");
-        if (cost.Length != (long)batch * queries * maxTargets)
-            throw new ArgumentException($"cost has {cost.Length} values, expected [{batch}, {queries}, {maxTargets}]");
+        if (costs.Length != (long)batch * queries * maxTargets)
+            throw new ArgumentException($"cost has {costs.Length} values, expected [{batch}, {queries}, {maxTargets}]");
         for (var b = 0; b < batch; b++)
             if (targets[b] < 0 || targets[b] > maxTargets)
                 throw new ArgumentException($"image {b} has {targets[b]} targets, outside 0..{maxTargets}");
 
-        var costs = cost.ToArray(); // Parallel.For needs an array, not a span; one copy, ~1 MB for 64x300x20
         var results = new ImageMatch[batch];
         var failures = new NonFiniteCostException?[batch];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };

@@ -22,7 +22,19 @@ public sealed class HungarianMatcher(MatchCostConfig cost, SolverKind solver = S
 
     public ImageMatch[] Match(SetPrediction prediction, PaddedTargets targets)
     {
-        CheckPredictions(prediction);
+        try
+        {
+            return Solve(prediction, targets);
+        }
+        catch (NonFiniteCostException)
+        {
+            CheckPredictions(prediction); // names the image and counts when the predictions themselves diverged
+            throw;
+        }
+    }
+
+    private ImageMatch[] Solve(SetPrediction prediction, PaddedTargets targets)
+    {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var scope = DisposeScope.Enter();
         var cost = MatchCost.Compute(prediction, targets, Cost);          // [B, Q, T_max]

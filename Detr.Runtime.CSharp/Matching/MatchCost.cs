@@ -30,35 +30,51 @@ public sealed record MatchCostConfig(ClassCost ClassCost, double ClassWeight, do
 /// </summary>
 public static class MatchCost
 {
-    /// <summary>Components, unweighted, each [B, Q, T_max]: class cost, L1 of cxcywh, −GIoU of xyxy.</summary>
-    public static (Tensor Class, Tensor L1, Tensor Giou) Components(SetPrediction prediction, PaddedTargets targets, MatchCostConfig config)
+    /// <summary>
+    /// The class cost [B, Q, T_max], unweighted. The focal formula is elementwise in p, so it is evaluated
+    /// on the gathered logits only ([B, Q, T] values instead of [B, Q, C]) — the same numbers.
+    /// </summary>
+    public static Tensor ClassCostOf(SetPrediction prediction, PaddedTargets targets, MatchCostConfig config)
     {
         using var grad = LibTorch.NoGrad();
         using var scope = DisposeScope.Enter();
         var (b, q) = (prediction.Batch, prediction.Queries);
         var index = targets.Labels.Unsqueeze(1).Expand(b, q, targets.MaxCount);       // [B, Q, T]
-        Tensor classCost;
         if (config.ClassCost == ClassCost.Softmax)
-        {
-            var prob = Functional.Softmax(prediction.Logits, -1);                      // [B, Q, K]
-            classCost = -prob.Gather(2, index);
-        }
-        else
-        {
-            const double eps = 1e-8;
-            var (alpha, gamma) = (config.FocalAlpha, config.FocalGamma);
-            var p = prediction.Logits.Sigmoid();                                        // [B, Q, C]
-            var negative = (1 - alpha) * p.Pow(gamma) * -(1 - p + eps).Log();
-            var positive = alpha * (1 - p).Pow(gamma) * -(p + eps).Log();
-            classCost = positive.Gather(2, index) - negative.Gather(2, index);
-        }
+            return scope.MoveOut(-Functional.Softmax(prediction.Logits, -1).Gather(2, index));
+        const double eps = 1e-8;
+        var (alpha, gamma) = (config.FocalAlpha, config.FocalGamma);
+        var p = prediction.Logits.Gather(2, index).Sigmoid();                              // [B, Q, T]
+        var negative = (1 - alpha) * p.Pow(gamma) * -(1 - p + eps).Log();
+        var positive = alpha * (1 - p).Pow(gamma) * -(p + eps).Log();
+        return scope.MoveOut(positive - negative);
+    }
+
+    /// <summary>Components, unweighted, each [B, Q, T_max]: class cost, L1 of cxcywh, −GIoU of xyxy.</summary>
+    public static (Tensor Class, Tensor L1, Tensor Giou) Components(SetPrediction prediction, PaddedTargets targets, MatchCostConfig config)
+    {
+        using var grad = LibTorch.NoGrad();
+        using var scope = DisposeScope.Enter();
+        var classCost = ClassCostOf(prediction, targets, config);
         var l1 = prediction.Boxes.Cdist(targets.Boxes, 1);                               // [B, Q, T]
         var giou = -BoxOps.GeneralizedIou(BoxOps.CxcywhToXyxy(prediction.Boxes), BoxOps.CxcywhToXyxy(targets.Boxes));
         return (scope.MoveOut(classCost), scope.MoveOut(l1), scope.MoveOut(giou));
     }
 
-    /// <summary>w_l1·L1 + w_class·class + w_giou·(−GIoU), in the reference's order (float32).</summary>
+    /// <summary>
+    /// w_l1·L1 + w_class·class + w_giou·(−GIoU), in the reference's order: on CPU tensors the box terms are
+    /// one fused pass (no [B, Q, T] intermediates), elsewhere the ATen composition.
+    /// </summary>
     public static Tensor Compute(SetPrediction prediction, PaddedTargets targets, MatchCostConfig config)
+    {
+        using var grad = LibTorch.NoGrad();
+        if (prediction.Logits.Device.IsCuda) return Composed(prediction, targets, config);
+        using var classCost = ClassCostOf(prediction, targets, config);
+        return Fused.MatchCost(classCost, prediction.Boxes, targets.Boxes, config.ClassWeight, config.L1Weight, config.GiouWeight);
+    }
+
+    /// <summary>The same cost composed from ATen ops (the reference beside the fused kernel; the CUDA path).</summary>
+    public static Tensor Composed(SetPrediction prediction, PaddedTargets targets, MatchCostConfig config)
     {
         using var grad = LibTorch.NoGrad();
         using var scope = DisposeScope.Enter();

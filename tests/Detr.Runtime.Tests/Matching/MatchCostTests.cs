@@ -103,3 +103,25 @@ public class MatchCostTests
         for (var i = 0; i < n; i++) Assert.Equal(diag[i * n + i], elementwise[i]);
     }
 }
+
+/// <summary>The fused CPU cost kernel against the ATen composition, in float64 (STYLE.md §4).</summary>
+public class FusedMatchCostTests
+{
+    [Theory]
+    [InlineData(ClassCost.Softmax)]
+    [InlineData(ClassCost.Focal)]
+    public void Fused_cost_equals_the_composed_reference_in_float64(ClassCost kind)
+    {
+        using var scope = DisposeScope.Enter();
+        var (prediction, targets) = MatcherBenchmark.RandomBatch(3, 17, 5, 11, Device.Cpu, seed: 4);
+        var p64 = new SetPrediction(prediction.Logits.To(DType.Float64), prediction.Boxes.To(DType.Float64));
+        var t64 = targets.Select(t => new ImageTargets(t.Labels, t.Boxes.To(DType.Float64))).ToList();
+        t64[1] = new ImageTargets(t64[1].Labels.Narrow(0, 0, 2), t64[1].Boxes.Narrow(0, 0, 2)); // padded columns too
+        using var padded = new PaddedTargets(t64, Device.Cpu, DType.Float64);
+        var config = new MatchCostConfig(kind, 1.5, 5, 2);
+        var fused = MatchCost.Compute(p64, padded, config).ToArray<double>();
+        var composed = MatchCost.Composed(p64, padded, config).To(DType.Float64).ToArray<double>();
+        Assert.Equal(composed.Length, fused.Length);
+        for (var i = 0; i < fused.Length; i++) Assert.True(Math.Abs(fused[i] - composed[i]) <= 1e-12 * Math.Max(1, Math.Abs(composed[i])), $"{i}: {fused[i]} vs {composed[i]}");
+    }
+}
