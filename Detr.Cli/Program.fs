@@ -11,18 +11,21 @@ open Detr.Cli.Commands
 type DetrArgs =
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
     | [<CliPrefix(CliPrefix.None)>] Assign of ParseResults<Assign.AssignArgs>
+    | [<CliPrefix(CliPrefix.None)>] Eval_Coco of ParseResults<EvalCoco.EvalCocoArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<Bench.BenchArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
             | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
-            | Bench _ -> "benchmarks: ops, matcher"
+            | Eval_Coco _ -> "COCO bbox evaluation of a results file (pycocotools' numbers)"
+            | Bench _ -> "benchmarks: ops, matcher, eval"
 
 let dispatch (args: ParseResults<DetrArgs>) =
     match args.GetSubCommand() with
     | Doctor a -> Doctor.run a
     | Assign a -> Assign.run a
+    | Eval_Coco a -> EvalCoco.run a
     | Bench a -> Bench.run a
 
 [<EntryPoint>]

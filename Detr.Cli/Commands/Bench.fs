@@ -6,13 +6,16 @@ open Argu
 type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Ops of ParseResults<BenchOps.BenchOpsArgs>
     | [<CliPrefix(CliPrefix.None)>] Matcher of ParseResults<BenchMatcher.BenchMatcherArgs>
+    | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<BenchEval.BenchEvalArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Ops _ -> "per-call overhead of the libtorch binding against a C++ loop"
             | Matcher _ -> "matching cost + exact assignment per batch"
+            | Eval _ -> "COCO evaluation (load + evaluate + accumulate) on a generated COCO-sized set"
 
 let run (args: ParseResults<BenchArgs>) =
     match args.GetSubCommand() with
     | Ops a -> BenchOps.run a
     | Matcher a -> BenchMatcher.run a
+    | Eval a -> BenchEval.run a
