@@ -12,6 +12,7 @@ type DetrArgs =
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
     | [<CliPrefix(CliPrefix.None)>] Assign of ParseResults<Assign.AssignArgs>
     | [<CliPrefix(CliPrefix.None)>] Eval_Coco of ParseResults<EvalCoco.EvalCocoArgs>
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<Data.DataArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<Bench.BenchArgs>
     interface IArgParserTemplate with
         member this.Usage =
@@ -19,13 +20,15 @@ type DetrArgs =
             | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
             | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
             | Eval_Coco _ -> "COCO bbox evaluation of a results file (pycocotools' numbers)"
-            | Bench _ -> "benchmarks: ops, matcher, eval"
+            | Data _ -> "datasets: synth (built-in synthetic set), check (validate a COCO-layout dataset)"
+            | Bench _ -> "benchmarks: ops, matcher, eval, data"
 
 let dispatch (args: ParseResults<DetrArgs>) =
     match args.GetSubCommand() with
     | Doctor a -> Doctor.run a
     | Assign a -> Assign.run a
     | Eval_Coco a -> EvalCoco.run a
+    | Data a -> Data.run a
     | Bench a -> Bench.run a
 
 [<EntryPoint>]

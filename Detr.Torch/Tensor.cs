@@ -152,6 +152,18 @@ public sealed partial class Tensor : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The elements of a contiguous CPU tensor as a writable span over libtorch's memory (no copy); valid
+    /// while the tensor lives. For filling tensors in place (the data pipeline renders into batch tensors).
+    /// </summary>
+    public unsafe Span<T> DataSpan<T>() where T : unmanaged
+    {
+        if (DType != DTypeExtensions.Of<T>()) throw new TorchException($"tensor has dtype {DType.Name()}, not {DTypeExtensions.Of<T>().Name()}");
+        var p = NativeMethods.dt_tensor_data_ptr(Handle);
+        if (p == null) throw new TorchException(NativeMethods.LastError());
+        return new Span<T>(p, checked((int)NumEl));
+    }
+
     /// <summary>Raw bytes of the elements in C order (any dtype).</summary>
     public unsafe byte[] ToBytes()
     {

@@ -7,15 +7,18 @@ type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Ops of ParseResults<BenchOps.BenchOpsArgs>
     | [<CliPrefix(CliPrefix.None)>] Matcher of ParseResults<BenchMatcher.BenchMatcherArgs>
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<BenchEval.BenchEvalArgs>
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<BenchData.BenchDataArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Ops _ -> "per-call overhead of the libtorch binding against a C++ loop"
             | Matcher _ -> "matching cost + exact assignment per batch"
             | Eval _ -> "COCO evaluation (load + evaluate + accumulate) on a generated COCO-sized set"
+            | Data _ -> "data loader throughput against raw JPEG decoding"
 
 let run (args: ParseResults<BenchArgs>) =
     match args.GetSubCommand() with
     | Ops a -> BenchOps.run a
     | Matcher a -> BenchMatcher.run a
     | Eval a -> BenchEval.run a
+    | Data a -> BenchData.run a

@@ -22,5 +22,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] public static partial IntPtr dt_tensor_clone(TensorHandle t);
     [LibraryImport(Library)] public static partial int dt_tensor_copy_(TensorHandle destination, TensorHandle source);
     [LibraryImport(Library)] public static partial int dt_tensor_set_data(TensorHandle t, TensorHandle value);
+    [LibraryImport(Library)] public static partial void* dt_tensor_data_ptr(TensorHandle t);
     [LibraryImport(Library)] public static partial double dt_bench_add_loop(TensorHandle a, TensorHandle b, long iterations);
 }

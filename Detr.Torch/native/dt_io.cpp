@@ -139,6 +139,16 @@ DT_EXPORT int32_t dt_tensor_set_data(dt_tensor t, dt_tensor value) {
   DT_CATCH(DT_FAIL)
 }
 
+// Address of the first element of a contiguous CPU tensor, for filling it in place from managed code
+// (the data pipeline renders images straight into the batch tensor). The tensor must outlive the use.
+DT_EXPORT void* dt_tensor_data_ptr(dt_tensor t) {
+  DT_TRY
+  TORCH_CHECK(t->device().is_cpu(), "data pointer of a ", t->device(), " tensor: only CPU tensors expose their memory");
+  TORCH_CHECK(t->is_contiguous(), "data pointer of a non-contiguous tensor");
+  return t->data_ptr();
+  DT_CATCH(nullptr)
+}
+
 // The C++ baseline for `detr bench ops`: `iterations` adds of a and b, each result allocated
 // and freed exactly as a managed call would do (through a heap handle).
 DT_EXPORT double dt_bench_add_loop(dt_tensor a, dt_tensor b, int64_t iterations) {

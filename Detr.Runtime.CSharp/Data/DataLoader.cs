@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Detr.Runtime.Data.Transforms;
+using Detr.Runtime.Imaging;
+
+namespace Detr.Runtime.Data;
+
+public enum BadImagePolicy { Skip, Fail }
+
+/// <summary>Loader settings.</summary>
+public sealed record LoaderOptions(int BatchSize, bool Shuffle, int Seed, int Workers = 2, int Prefetch = 4,
+                                   BadImagePolicy OnBadImage = BadImagePolicy.Skip, bool DropLast = false, bool FastDct = false);
+
+/// <summary>
+/// Batches of a dataset built by N worker threads with a bounded prefetch, delivered in order. The epoch's
+/// order is a permutation seeded by (seed, epoch), and every sample's augmentation draws from a generator
+/// seeded by (seed, epoch, position), so batches are byte-identical for any number of workers. A corrupt or
+/// missing image is logged once by file name, counted, and replaced by the next sample (or fails the epoch
+/// with <see cref="BadImagePolicy.Fail"/>); worker exceptions surface on the consumer's thread.
+/// </summary>
+public sealed class DataLoader(CocoDataset dataset, ITransform transform, LoaderOptions options, Action<string>? log = null)
+{
+    private readonly ConcurrentDictionary<string, bool> reported = new();
+
+    public CocoDataset Dataset { get; } = dataset;
+
+    public LoaderOptions Options { get; } = options;
+
+    /// <summary>Distinct image files skipped because they could not be read.</summary>
+    public int BadImages => reported.Count;
+
+    public int BatchesPerEpoch => Options.DropLast ? Dataset.Count / Options.BatchSize : (Dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>The sample order of an epoch.</summary>
+    public int[] Order(int epoch)
+    {
+        var order = Enumerable.Range(0, Dataset.Count).ToArray();
+        if (Options.Shuffle) new Random(Mix(Options.Seed, epoch, -1)).Shuffle(order);
+        return order;
+    }
+
+    /// <summary>
+    /// The epoch's batches in order. Disposing the enumerator (leaving a foreach) stops the workers; batches
+    /// not yet consumed are disposed.
+    /// </summary>
+    public IEnumerable<Batch> Epoch(int epoch, int startBatch = 0)
+    {
+        var order = Order(epoch);
+        var batches = BatchesPerEpoch;
+        if (batches == 0) yield break;
+        using var cancel = new CancellationTokenSource();
+        var slots = new SemaphoreSlim(Math.Max(1, Options.Prefetch));
+        var ready = new ConcurrentDictionary<int, Batch>();
+        var failures = new ConcurrentDictionary<int, Exception>();
+        var signals = new ConcurrentDictionary<int, TaskCompletionSource>();
+        TaskCompletionSource Signal(int b) => signals.GetOrAdd(b, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var next = startBatch - 1;
+        var workers = Enumerable.Range(0, Math.Max(1, Options.Workers)).Select(_ => Task.Factory.StartNew(() =>
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                slots.Wait(cancel.Token);
+                var b = Interlocked.Increment(ref next);
+                if (b >= batches) { slots.Release(); return; }
+                try { ready[b] = Build(order, epoch, b); }
+                catch (Exception e) { failures[b] = e; }
+                Signal(b).TrySetResult();
+            }
+        }, cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+        try
+        {
+            for (var b = startBatch; b < batches; b++)
+            {
+                Signal(b).Task.Wait();
+                if (failures.TryGetValue(b, out var error)) throw error is ImageDecodeException or InvalidDataException ? error : new InvalidOperationException($"data loader: {error.Message}", error);
+                ready.TryRemove(b, out var batch);
+                slots.Release();
+                yield return batch!;
+            }
+        }
+        finally
+        {
+            cancel.Cancel();
+            try { Task.WaitAll(workers); } catch (AggregateException) { } // cancelled waits end here
+            foreach (var leftover in ready.Values) leftover.Dispose();
+            slots.Dispose();
+        }
+    }
+
+    /// <summary>Builds batch <paramref name="b"/> of an epoch (deterministic in seed, epoch and position only).</summary>
+    public Batch Build(int[] order, int epoch, int b)
+    {
+        var first = b * Options.BatchSize;
+        var count = Math.Min(Options.BatchSize, order.Length - first);
+        var samples = new List<DetectionSample>(count);
+        var used = new List<int>(count);
+        for (var k = 0; k < count; k++)
+        {
+            var position = first + k;
+            // A bad image is replaced by the next sample in the epoch's order (deterministically).
+            for (var attempt = 0; attempt < order.Length; attempt++)
+            {
+                var index = order[(position + attempt) % order.Length];
+                try
+                {
+                    var sample = Dataset.Load(index, Options.FastDct);
+                    var rng = new Random(Mix(Options.Seed, epoch, position));
+                    samples.Add(transform.Apply(sample, rng));
+                    used.Add(index);
+                    break;
+                }
+                catch (ImageDecodeException e) when (Options.OnBadImage == BadImagePolicy.Skip)
+                {
+                    if (reported.TryAdd(Dataset.ImagePath(index), true)) log?.Invoke($"skipping bad image: {e.Message}");
+                }
+            }
+            if (samples.Count <= k) throw new InvalidDataException($"{Dataset.ImageFolder}: no readable image left to fill the batch");
+        }
+        return Collate.Create(samples, used);
+    }
+
+    /// <summary>A well-mixed 32-bit seed from (seed, epoch, position).</summary>
+    public static int Mix(int seed, int epoch, int position)
+    {
+        var h = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch * 0xC2B2AE3D27D4EB4FUL ^ (ulong)(uint)position * 0x165667B19E3779F9UL;
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        return (int)(h & 0x7FFFFFFF);
+    }
+}

@@ -1,0 +1,27 @@
+using Detr.Runtime.Imaging;
+
+namespace Detr.Runtime.Data;
+
+/// <summary>
+/// One image (a view of the decoded pixels, see <see cref="ImageView"/>) with its training targets as the
+/// transforms see them: boxes in absolute xyxy pixels of the
+/// current image (row k = [x0, y0, x1, y1]), class ids, and the annotation areas (scaled with the image).
+/// </summary>
+public sealed record DetectionSample(ImageView Image, float[] Boxes, long[] Labels, float[] Areas, long ImageId, (int H, int W) OriginalSize)
+{
+    public int Count => Labels.Length;
+
+    /// <summary>The same targets with a new image and boxes, keeping only the rows in <paramref name="keep"/>.</summary>
+    public DetectionSample With(ImageView image, float[] boxes, float[] areas, bool[]? keep = null)
+    {
+        if (keep == null) return this with { Image = image, Boxes = boxes, Areas = areas };
+        var rows = Enumerable.Range(0, Count).Where(i => keep[i]).ToArray();
+        return this with
+        {
+            Image = image,
+            Boxes = rows.SelectMany(i => boxes.AsSpan(i * 4, 4).ToArray()).ToArray(),
+            Labels = rows.Select(i => Labels[i]).ToArray(),
+            Areas = rows.Select(i => areas[i]).ToArray(),
+        };
+    }
+}

@@ -1,0 +1,104 @@
+namespace Detr.Runtime.Imaging;
+
+/// <summary>
+/// JPEG decoding and encoding through libjpeg-turbo's TurboJPEG API, straight into/out of managed pixel
+/// arrays (pinned for the call). One decompressor/compressor per thread, created on first use.
+/// Corrupt data is an error, warnings included ("Premature end of JPEG file" for a truncated file):
+/// PIL, which the reference pipelines use, refuses truncated images too.
+/// </summary>
+public static unsafe class JpegCodec
+{
+    [ThreadStatic] private static IntPtr decompressor;
+    [ThreadStatic] private static IntPtr compressor;
+
+    public static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+
+    /// <summary>Width and height without decoding the pixels.</summary>
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> jpeg, string source)
+    {
+        var handle = Decompressor();
+        fixed (byte* p = jpeg)
+            if (TurboJpeg.tjDecompressHeader3(handle, p, (nuint)jpeg.Length, out var w, out var h, out _, out _) != 0 || w <= 0 || h <= 0)
+                throw Fail($"{source}: not a readable JPEG ({TurboJpeg.Error(handle)})");
+            else return (w, h);
+    }
+
+    /// <summary>
+    /// Decodes to RGB. <paramref name="fastDct"/> uses the fast integer IDCT; <paramref name="scale"/> (1, 1/2,
+    /// 1/4, 1/8 ...) decodes directly at a reduced size, much faster for large images.
+    /// </summary>
+    public static RgbImage Decode(ReadOnlySpan<byte> jpeg, string source, bool fastDct = false, (int Num, int Denom)? scale = null)
+    {
+        var handle = Decompressor();
+        fixed (byte* p = jpeg)
+        {
+            if (TurboJpeg.tjDecompressHeader3(handle, p, (nuint)jpeg.Length, out var width, out var height, out _, out _) != 0)
+                throw Fail($"{source}: not a readable JPEG ({TurboJpeg.Error(handle)})");
+            if (width <= 0 || height <= 0) throw Fail($"{source}: corrupt JPEG (header gives a {width}x{height} image)");
+            if (scale is { } s)
+            {
+                if (!ScalingFactors().Contains(s)) throw new ArgumentException($"libjpeg-turbo cannot scale by {s.Num}/{s.Denom}");
+                width = (width * s.Num + s.Denom - 1) / s.Denom;  // TJSCALED
+                height = (height * s.Num + s.Denom - 1) / s.Denom;
+            }
+            var image = new RgbImage(width, height);
+            fixed (byte* dst = image.Pixels)
+            {
+                var flags = fastDct ? TurboJpeg.FlagFastDct : 0;
+                if (TurboJpeg.tjDecompress2(handle, p, (nuint)jpeg.Length, dst, width, width * 3, height, TurboJpeg.PixelFormatRgb, flags) != 0)
+                    throw Fail($"{source}: corrupt JPEG ({TurboJpeg.Error(handle)})");
+            }
+            return image;
+        }
+    }
+
+    /// <summary>Encodes RGB pixels; 4:2:0 chroma subsampling unless <paramref name="fullChroma"/>.</summary>
+    public static byte[] Encode(RgbImage image, int quality = 90, bool fullChroma = false)
+    {
+        var handle = Compressor();
+        IntPtr buffer = IntPtr.Zero;
+        nuint size = 0;
+        try
+        {
+            fixed (byte* src = image.Pixels)
+                if (TurboJpeg.tjCompress2(handle, src, image.Width, image.Width * 3, image.Height, TurboJpeg.PixelFormatRgb, ref buffer, ref size,
+                                          fullChroma ? TurboJpeg.Subsampling444 : TurboJpeg.Subsampling420, quality, TurboJpeg.FlagAccurateDct) != 0)
+                    throw new InvalidOperationException($"JPEG encoding failed: {TurboJpeg.Error(handle)}");
+            return new ReadOnlySpan<byte>((void*)buffer, checked((int)size)).ToArray();
+        }
+        finally
+        {
+            if (buffer != IntPtr.Zero) TurboJpeg.tjFree(buffer);
+        }
+    }
+
+    /// <summary>The scaling factors libjpeg-turbo supports for decoding.</summary>
+    public static IReadOnlyList<(int Num, int Denom)> ScalingFactors()
+    {
+        var factors = TurboJpeg.tjGetScalingFactors(out var count);
+        var result = new List<(int, int)>(count);
+        for (var i = 0; i < count; i++) result.Add((factors[i].Num, factors[i].Denom));
+        return result;
+    }
+
+    /// <summary>A failed call can leave libjpeg's state half-done: the thread gets a fresh decompressor next time.</summary>
+    private static ImageDecodeException Fail(string message)
+    {
+        if (decompressor != IntPtr.Zero)
+        {
+            TurboJpeg.tjDestroy(decompressor);
+            decompressor = IntPtr.Zero;
+        }
+        return new ImageDecodeException(message);
+    }
+
+    private static IntPtr Decompressor() =>
+        decompressor != IntPtr.Zero ? decompressor
+        : (decompressor = TurboJpeg.tjInitDecompress()) != IntPtr.Zero ? decompressor
+        : throw new InvalidOperationException("libjpeg-turbo: cannot create a decompressor");
+
+    private static IntPtr Compressor() =>
+        compressor != IntPtr.Zero ? compressor
+        : (compressor = TurboJpeg.tjInitCompress()) != IntPtr.Zero ? compressor
+        : throw new InvalidOperationException("libjpeg-turbo: cannot create a compressor");
+}

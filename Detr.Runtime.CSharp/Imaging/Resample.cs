@@ -1,0 +1,59 @@
+namespace Detr.Runtime.Imaging;
+
+/// <summary>
+/// Antialiased bilinear resampling as PIL's <c>Image.resize(..., BILINEAR)</c> (which torchvision's resize
+/// of PIL images uses in the DETR reference): a triangle filter widened by the downscale factor, separable,
+/// coefficients computed once per output row/column. Computed in float; PIL's 8-bit fixed point can differ
+/// by one level.
+/// </summary>
+public static class Resample
+{
+    /// <summary>Per output index: first source index, tap count and normalised weights (MaxTaps per row).</summary>
+    internal readonly record struct Taps(int[] Start, int[] Count, float[] Weights, int MaxTaps);
+
+    /// <summary>
+    /// Taps mapping the source interval [start, start + length) (pixels, may be fractional, e.g. after a
+    /// crop of a resized image) onto <paramref name="outSize"/> outputs; mirrored when <paramref name="flip"/>.
+    /// Taps are clipped to the interval's pixels, as resampling a crop only sees the crop.
+    /// </summary>
+    internal static Taps Coefficients(double start, double length, int sourceSize, int outSize, bool flip)
+    {
+        var scale = length / outSize;
+        var filterScale = Math.Max(scale, 1.0);
+        var support = filterScale;                       // bilinear: support 1, widened when shrinking
+        var maxTaps = (int)Math.Ceiling(support) * 2 + 1;
+        var lo = Math.Max(0, (int)Math.Floor(start + 1e-9));
+        var hi = Math.Min(sourceSize, (int)Math.Ceiling(start + length - 1e-9));
+        var starts = new int[outSize];
+        var counts = new int[outSize];
+        var weights = new float[outSize * maxTaps];
+        Span<double> w = stackalloc double[maxTaps];
+        for (var o = 0; o < outSize; o++)
+        {
+            var centre = flip ? start + length - (o + 0.5) * scale : start + (o + 0.5) * scale;
+            var min = Math.Max((int)Math.Floor(centre - support + 0.5), lo);
+            var max = Math.Min((int)Math.Floor(centre + support + 0.5), hi);
+            var n = Math.Clamp(max - min, 0, maxTaps);
+            double sum = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var x = Math.Abs((i + min - centre + 0.5) / filterScale);
+                w[i] = x < 1 ? 1 - x : 0;
+                sum += w[i];
+            }
+            if (sum <= 0) // the interval is narrower than a pixel: take the nearest one
+            {
+                min = Math.Clamp((int)Math.Floor(centre), lo, Math.Max(lo, hi - 1));
+                n = 1;
+                w[0] = sum = 1;
+            }
+            starts[o] = min;
+            counts[o] = n;
+            for (var i = 0; i < n; i++) weights[o * maxTaps + i] = (float)(w[i] / sum);
+        }
+        return new Taps(starts, counts, weights, maxTaps);
+    }
+
+    /// <summary>Resizes to (width, height).</summary>
+    public static RgbImage Resize(RgbImage source, int width, int height) => ImageView.Of(source).Resize(width, height).Materialize();
+}
