@@ -9,6 +9,9 @@ open Detr.Cli.Commands
 
 [<HelpFlags("--help", "-h")>]
 type DetrArgs =
+    | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<SpecCommands.CheckArgs>
+    | [<CliPrefix(CliPrefix.None)>] Show of ParseResults<SpecCommands.ShowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Diff of ParseResults<SpecCommands.DiffArgs>
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
     | [<CliPrefix(CliPrefix.None)>] Assign of ParseResults<Assign.AssignArgs>
     | [<CliPrefix(CliPrefix.None)>] Eval_Coco of ParseResults<EvalCoco.EvalCocoArgs>
@@ -17,6 +20,9 @@ type DetrArgs =
     interface IArgParserTemplate with
         member this.Usage =
             match this with
+            | Check _ -> "parse and check a spec file: `ok: MODEL (N parameters)` or file:line:col errors"
+            | Show _ -> "print a resolved model in canonical syntax (or a block kind's schema)"
+            | Diff _ -> "field-level differences between two models"
             | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
             | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
             | Eval_Coco _ -> "COCO bbox evaluation of a results file (pycocotools' numbers)"
@@ -25,6 +31,9 @@ type DetrArgs =
 
 let dispatch (args: ParseResults<DetrArgs>) =
     match args.GetSubCommand() with
+    | Check a -> SpecCommands.check a
+    | Show a -> SpecCommands.show a
+    | Diff a -> SpecCommands.diff a
     | Doctor a -> Doctor.run a
     | Assign a -> Assign.run a
     | Eval_Coco a -> EvalCoco.run a

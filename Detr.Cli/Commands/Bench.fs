@@ -8,6 +8,7 @@ type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Matcher of ParseResults<BenchMatcher.BenchMatcherArgs>
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<BenchEval.BenchEvalArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<BenchData.BenchDataArgs>
+    | [<CliPrefix(CliPrefix.None)>] Spec of ParseResults<BenchSpec.BenchSpecArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
@@ -15,6 +16,7 @@ type BenchArgs =
             | Matcher _ -> "matching cost + exact assignment per batch"
             | Eval _ -> "COCO evaluation (load + evaluate + accumulate) on a generated COCO-sized set"
             | Data _ -> "data loader throughput against raw JPEG decoding"
+            | Spec _ -> "parse + resolve + check of every shipped spec"
 
 let run (args: ParseResults<BenchArgs>) =
     match args.GetSubCommand() with
@@ -22,3 +24,4 @@ let run (args: ParseResults<BenchArgs>) =
     | Matcher a -> BenchMatcher.run a
     | Eval a -> BenchEval.run a
     | Data a -> BenchData.run a
+    | Spec a -> BenchSpec.run a
