@@ -46,11 +46,11 @@ public class LeakTests
         }
 
         for (var i = 0; i < 1000; i++) Step(); // warm-up: allocator pools, JIT tiers
-        GC.Collect();
+        LiveCountCollection.SettleFinalizers();
         var liveAfterWarmUp = Tensor.LiveCount;
         var rssAfterWarmUp = ResidentBytes();
         for (var i = 0; i < 9000; i++) Step();
-        GC.Collect();
+        LiveCountCollection.SettleFinalizers();
         Assert.Equal(liveAfterWarmUp, Tensor.LiveCount);
         var growth = (double)(ResidentBytes() - rssAfterWarmUp) / rssAfterWarmUp;
         Assert.True(growth < 0.05, $"RSS grew by {growth:P1} over 9,000 steps");

@@ -8,4 +8,15 @@ namespace Detr.Torch.Tests;
 public sealed class LiveCountCollection
 {
     public const string Name = "live tensor count";
+
+    /// <summary>
+    /// Tensors that earlier tests dropped without disposing are freed by finalizers, which run on their own
+    /// thread after a collection: wait for them so they do not move the count in the middle of a test.
+    /// </summary>
+    public static void SettleFinalizers()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
 }

@@ -47,6 +47,7 @@ public class TensorCoreTests
     [Fact]
     public void DisposeScope_frees_temporaries_and_keeps_what_is_moved_out()
     {
+        LiveCountCollection.SettleFinalizers();
         var before = Tensor.LiveCount;
         Tensor kept;
         using (var scope = DisposeScope.Enter())
@@ -65,6 +66,7 @@ public class TensorCoreTests
     [Fact]
     public void Nested_scopes_hand_moved_tensors_to_the_outer_scope()
     {
+        LiveCountCollection.SettleFinalizers();
         var before = Tensor.LiveCount;
         using (var outer = DisposeScope.Enter())
         {
