@@ -12,6 +12,8 @@ type DetrArgs =
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<SpecCommands.CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Show of ParseResults<SpecCommands.ShowArgs>
     | [<CliPrefix(CliPrefix.None)>] Diff of ParseResults<SpecCommands.DiffArgs>
+    | [<CliPrefix(CliPrefix.None)>] Summary of ParseResults<Summary.SummaryArgs>
+    | [<CliPrefix(CliPrefix.None)>] Infer of ParseResults<Infer.InferArgs>
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
     | [<CliPrefix(CliPrefix.None)>] Assign of ParseResults<Assign.AssignArgs>
     | [<CliPrefix(CliPrefix.None)>] Eval_Coco of ParseResults<EvalCoco.EvalCocoArgs>
@@ -23,17 +25,21 @@ type DetrArgs =
             | Check _ -> "parse and check a spec file: `ok: MODEL (N parameters)` or file:line:col errors"
             | Show _ -> "print a resolved model in canonical syntax (or a block kind's schema)"
             | Diff _ -> "field-level differences between two models"
+            | Summary _ -> "module tree, parameters per component and FLOPs of a compiled model"
+            | Infer _ -> "eval-mode forward of a model on a saved batch; outputs dumped as safetensors"
             | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
             | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
             | Eval_Coco _ -> "COCO bbox evaluation of a results file (pycocotools' numbers)"
             | Data _ -> "datasets: synth (built-in synthetic set), check (validate a COCO-layout dataset)"
-            | Bench _ -> "benchmarks: ops, matcher, eval, data"
+            | Bench _ -> "benchmarks: ops, matcher, eval, data, spec, infer"
 
 let dispatch (args: ParseResults<DetrArgs>) =
     match args.GetSubCommand() with
     | Check a -> SpecCommands.check a
     | Show a -> SpecCommands.show a
     | Diff a -> SpecCommands.diff a
+    | Summary a -> Summary.run a
+    | Infer a -> Infer.run a
     | Doctor a -> Doctor.run a
     | Assign a -> Assign.run a
     | Eval_Coco a -> EvalCoco.run a

@@ -16,6 +16,7 @@ public static unsafe partial class Functional
     {
         var r = Tensor.Wrap(NativeMethods.dt_linear(x.Handle, weight.Handle, Tensor.Raw(bias)));
         GC.KeepAlive(bias);
+        FlopCounter.Linear(r, weight);
         return r;
     }
 
@@ -30,6 +31,7 @@ public static unsafe partial class Functional
         long* d = stackalloc long[] { dilation.H, dilation.W };
         var r = Tensor.Wrap(NativeMethods.dt_conv2d(x.Handle, weight.Handle, Tensor.Raw(bias), s, p, d, groups));
         GC.KeepAlive(bias);
+        FlopCounter.Conv2d(r, weight);
         return r;
     }
 

@@ -36,6 +36,9 @@ public sealed partial class Tensor
 
     public Tensor Pow(Tensor exponent) => Binary(exponent, BinaryOp.Pow);
 
+    /// <summary>A scalar raised to tensor powers, e.g. <c>Tensor.Pow(10000, exponents)</c> in sine embeddings.</summary>
+    public static Tensor Pow(double @base, Tensor exponent) => Wrap(dt_scalar_pow(@base, exponent.Handle));
+
     public Tensor Remainder(double divisor) => Binary(divisor, BinaryOp.Remainder);
 
     /// <summary>Division rounded towards −∞ (Python's <c>//</c>).</summary>
@@ -146,11 +149,17 @@ public sealed partial class Tensor
 
     // ---- linear algebra ----------------------------------------------------------------------
 
-    public Tensor Matmul(Tensor other) => Wrap(dt_matmul(Handle, other.Handle));
+    public Tensor Matmul(Tensor other) => Counted(Wrap(dt_matmul(Handle, other.Handle)));
 
-    public Tensor Mm(Tensor other) => Wrap(dt_mm(Handle, other.Handle));
+    public Tensor Mm(Tensor other) => Counted(Wrap(dt_mm(Handle, other.Handle)));
 
-    public Tensor Bmm(Tensor other) => Wrap(dt_bmm(Handle, other.Handle));
+    public Tensor Bmm(Tensor other) => Counted(Wrap(dt_bmm(Handle, other.Handle)));
+
+    private Tensor Counted(Tensor product)
+    {
+        FlopCounter.Product(product, this);
+        return product;
+    }
 
     public Tensor Outer(Tensor other) => Wrap(dt_outer(Handle, other.Handle));
 

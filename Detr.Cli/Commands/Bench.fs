@@ -9,6 +9,7 @@ type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<BenchEval.BenchEvalArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<BenchData.BenchDataArgs>
     | [<CliPrefix(CliPrefix.None)>] Spec of ParseResults<BenchSpec.BenchSpecArgs>
+    | [<CliPrefix(CliPrefix.None)>] Infer of ParseResults<BenchInfer.BenchInferArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
@@ -17,6 +18,7 @@ type BenchArgs =
             | Eval _ -> "COCO evaluation (load + evaluate + accumulate) on a generated COCO-sized set"
             | Data _ -> "data loader throughput against raw JPEG decoding"
             | Spec _ -> "parse + resolve + check of every shipped spec"
+            | Infer _ -> "eval-mode forward passes of a spec's model: images/s and peak memory"
 
 let run (args: ParseResults<BenchArgs>) =
     match args.GetSubCommand() with
@@ -25,3 +27,4 @@ let run (args: ParseResults<BenchArgs>) =
     | Eval a -> BenchEval.run a
     | Data a -> BenchData.run a
     | Spec a -> BenchSpec.run a
+    | Infer a -> BenchInfer.run a

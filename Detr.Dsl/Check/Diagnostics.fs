@@ -43,7 +43,8 @@ module Diagnostic =
           "DSL022", "duplicate name"
           "DSL023", "path into a block that is none or not a block"
           "DSL024", "a repeated field"
-          "DSL025", "incompatible head and assignment" ]
+          "DSL025", "incompatible head and assignment"
+          "DSL030", "not supported yet by the compiler (checked, but no modules to build it)" ]
 
     let private edit (a: string) (b: string) =
         let d = Array2D.init (a.Length + 1) (b.Length + 1) (fun i j -> if i = 0 then j elif j = 0 then i else 0)

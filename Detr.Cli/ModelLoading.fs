@@ -1,0 +1,32 @@
+/// From a spec file on the command line to a built detector with its weights: what `summary`, `infer`
+/// and `bench infer` share. Spec and compiler errors are printed as file:line:col diagnostics.
+module Detr.Cli.ModelLoading
+
+open Detr.Dsl
+open Detr.Models
+
+/// A spec or compile failure, already printed; the command exits 1.
+exception SpecFailed
+
+/// Resolves, checks and compiles one model, printing the diagnostics of a failure.
+let compile (file: string) (model: string option) (overrides: string list) : Compiler.Compiled =
+    match Spec.loadModel file model overrides with
+    | Result.Ok m, sources ->
+        Commands.SpecCommands.report sources m.Warnings |> ignore
+        match Compiler.compile m with
+        | Result.Ok c -> c
+        | Result.Error e -> Commands.SpecCommands.report sources e |> ignore; raise SpecFailed
+    | Result.Error e, sources -> Commands.SpecCommands.report sources e |> ignore; raise SpecFailed
+
+/// Builds the compiled model and loads `weights` (none: the reference initialisation), printing the load
+/// report to stderr. Strict unless `partial`.
+let build (compiled: Compiler.Compiled) (weights: string list) (partial: bool) : Detector =
+    let detector = Compiler.build compiled
+    if not weights.IsEmpty then
+        try
+            let report = Weights.load detector weights partial
+            for line in Weights.describe report do eprintfn "weights: %s" line
+        with e ->
+            detector.Dispose()
+            reraise ()
+    detector

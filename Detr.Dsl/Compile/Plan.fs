@@ -1,0 +1,67 @@
+/// What the runtime needs besides the modules: the assignment rule, the loss terms and their weights,
+/// post-processing and the training recipe — all read from a checked model, plain data.
+namespace Detr.Dsl
+
+/// Weights of the cost or loss terms (`2 * class + 5 * l1 + 2 * giou`); a term not written weighs 0.
+type TermWeights =
+    { Class: float
+      L1: float
+      Giou: float }
+
+/// The class head and how it is trained: softmax cross-entropy with a no-object class (DETR), or sigmoid
+/// focal loss (Deformable / Conditional DETR).
+type HeadPlan =
+    { Sigmoid: bool
+      NoObjectWeight: float
+      FocalAlpha: float
+      FocalGamma: float
+      /// Prior probability of the sigmoid class-bias initialisation.
+      Prior: float }
+
+/// One-to-one Hungarian matching of the decoder's queries (the only rule the trainer runs so far).
+type MatchPlan =
+    { Cost: TermWeights
+      /// host, device or auto.
+      Solver: string }
+
+/// Post-processing: `top` (top-k over queries × classes for sigmoid heads, per-query argmax for softmax
+/// heads), keeping K detections per image.
+type PredictPlan =
+    { Rule: string
+      K: int }
+
+type TrainPlan =
+    { Lr: float
+      BackboneLr: float
+      WeightDecay: float
+      Beta1: float
+      Beta2: float
+      Eps: float
+      Clip: float
+      Batch: int
+      Epochs: int
+      LrDrop: int list
+      Schedule: string
+      Warmup: int
+      Augment: string
+      ImageMin: int list
+      ImageMax: int
+      CropResize: int list
+      CropMin: int
+      CropMax: int
+      ValSize: int
+      EvalEvery: int
+      Accumulate: int
+      SkipNonfinite: bool
+      Seed: int
+      Workers: int }
+
+type Plan =
+    { Classes: int
+      Queries: int
+      Head: HeadPlan
+      Match: MatchPlan
+      Loss: TermWeights
+      AuxLoss: bool
+      Predict: PredictPlan
+      Train: TrainPlan }
