@@ -48,7 +48,8 @@ public sealed class HungarianMatcher(MatchCostConfig cost, SolverKind solver = S
         }
         else
         {
-            var host = cost.To(Device.Cpu).ToArray<float>();             // the one copy to the host
+            // The one copy to the host; float32 as the reference hands scipy (a float64 model's costs are rounded).
+            var host = cost.To(Device.Cpu).To(DType.Float32).ToArray<float>();
             costTime = watch.Elapsed;
             result = BatchedHungarian.Solve(host, prediction.Batch, prediction.Queries, targets.MaxCount, targets.Counts);
         }

@@ -1,0 +1,33 @@
+using Detr.Dsl;
+using Detr.Runtime.Losses;
+using Detr.Runtime.Matching;
+
+namespace Detr.Runtime.Training;
+
+/// <summary>The matcher and set criterion a compiled plan describes.</summary>
+public static class PlanCriterion
+{
+    public static SolverKind Solver(string solver) => solver switch
+    {
+        "host" => SolverKind.Host,
+        "device" => SolverKind.Device,
+        "auto" => SolverKind.Auto,
+        _ => throw new ArgumentException($"unknown solver '{solver}' (host, device or auto)"),
+    };
+
+    public static HungarianMatcher Matcher(Plan plan)
+    {
+        var c = plan.Match.Cost;
+        // The focal matching cost's α and γ are the reference matchers' constants (0.25, 2), whatever the loss uses.
+        var cost = new MatchCostConfig(plan.Head.Sigmoid ? ClassCost.Focal : ClassCost.Softmax, c.Class, c.L1, c.Giou);
+        return new HungarianMatcher(cost, Solver(plan.Match.Solver));
+    }
+
+    public static SetCriterion Criterion(Plan plan)
+    {
+        var h = plan.Head;
+        var loss = new LossConfig(h.Sigmoid ? ClassLoss.Focal : ClassLoss.Softmax, plan.Loss.Class, plan.Loss.L1, plan.Loss.Giou,
+                                  NoObjectWeight: h.NoObjectWeight, FocalAlpha: h.FocalAlpha, FocalGamma: h.FocalGamma);
+        return new SetCriterion(loss, Matcher(plan));
+    }
+}
