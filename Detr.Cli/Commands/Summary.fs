@@ -36,12 +36,19 @@ let parseSize (text: string) =
 
 let private millions (n: int64) = sprintf "%.2fM" (float n / 1e6)
 
+/// `ModuleList`1` -> `ModuleList`.
+let private typeName (m: Module) =
+    let n = m.GetType().Name
+    match n.IndexOf '`' with
+    | -1 -> n
+    | i -> n.Substring(0, i)
+
 /// Module tree rows: path, trainable and total parameters, down to `depth` levels; a ModuleList's
 /// repeated children are folded into one line ("layers.0..5").
 let rec private rows (prefix: string) (m: Module) (level: int) (depth: int) =
     [ for struct (name, child) in m.NamedChildren() |> List.ofSeq do
         let path = if prefix = "" then name else prefix + "." + name
-        yield level, path, child.GetType().Name, child.ParameterCount(true), child.ParameterCount()
+        yield level, path, typeName child, child.ParameterCount(true), child.ParameterCount()
         let children = child.NamedChildren() |> Seq.map (fun struct (n, c) -> n, c) |> List.ofSeq
         let numbered = not children.IsEmpty && children |> List.forall (fun (n, _) -> fst (Int32.TryParse n))
         if level + 1 < depth then
@@ -49,7 +56,7 @@ let rec private rows (prefix: string) (m: Module) (level: int) (depth: int) =
                 let _, first = children.Head
                 let trainable = children |> List.sumBy (fun (_, c) -> c.ParameterCount(true))
                 let total = children |> List.sumBy (fun (_, c) -> c.ParameterCount())
-                yield level + 1, sprintf "%s.{0..%d}" path (children.Length - 1), sprintf "%d x %s" children.Length (first.GetType().Name), trainable, total
+                yield level + 1, sprintf "%s.{0..%d}" path (children.Length - 1), sprintf "%d x %s" children.Length (typeName first), trainable, total
             else yield! rows path child (level + 1) depth ]
 
 let run (args: ParseResults<SummaryArgs>) =
