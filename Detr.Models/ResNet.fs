@@ -29,10 +29,11 @@ type BasicBlock(inplanes: int, planes: int, stride: int, dilation: int, downsamp
     let bn2 = norm "bn2" planes
     let down = if downsample then Some(this.RegisterModule("downsample", new DownsampleBranch(inplanes, planes, stride, frozen))) else None
     member _.Forward(x: Tensor) =
+        use scope = DisposeScope.Enter()     // temporaries freed at once (autograd keeps what it saved itself)
         let out = Functional.Relu(bn1 (conv1.Forward x))
         let out = bn2 (conv2.Forward out)
         let identity = match down with Some d -> d.Forward x | None -> x
-        Functional.Relu(out + identity)
+        scope.MoveOut(Functional.Relu(out + identity))
 
 /// torchvision Bottleneck (ResNet-50/101): 1x1, 3x3 (stride, dilation), 1x1 x4.
 type Bottleneck(inplanes: int, planes: int, stride: int, dilation: int, downsample: bool, frozen: bool) as this =
@@ -50,11 +51,12 @@ type Bottleneck(inplanes: int, planes: int, stride: int, dilation: int, downsamp
     let bn3 = norm "bn3" (planes * 4)
     let down = if downsample then Some(this.RegisterModule("downsample", new DownsampleBranch(inplanes, planes * 4, stride, frozen))) else None
     member _.Forward(x: Tensor) =
+        use scope = DisposeScope.Enter()     // temporaries freed at once (autograd keeps what it saved itself)
         let out = Functional.Relu(bn1 (conv1.Forward x))
         let out = Functional.Relu(bn2 (conv2.Forward out))
         let out = bn3 (conv3.Forward out)
         let identity = match down with Some d -> d.Forward x | None -> x
-        Functional.Relu(out + identity)
+        scope.MoveOut(Functional.Relu(out + identity))
 
 /// The ResNet body without pooling and fc (DETR's IntermediateLayerGetter), returning the requested stages.
 type ResNetBody(depth: int, dilation: bool, frozen: bool) as this =
@@ -102,12 +104,23 @@ type ResNetBody(depth: int, dilation: bool, frozen: bool) as this =
     member _.Channels = [ 64; 128; 256; 512 ] |> List.map ((*) expansion)
 
     /// images [B, 3, H, W] -> the stages c2..c5 listed in `returns` (names "c2".."c5"), in order.
+    /// Each block's input is freed as soon as the next block's output exists, unless it is a returned stage:
+    /// at 800x1333 keeping them all would hold ~5 GB.
     member _.Forward(images: Tensor, returns: string list) =
-        let mutable x = Functional.MaxPool2d(Functional.Relu(bn1 (conv1.Forward images)), 3, 2, 1)
+        let mutable x =
+            use scope = DisposeScope.Enter()
+            scope.MoveOut(Functional.MaxPool2d(Functional.Relu(bn1 (conv1.Forward images)), 3, 2, 1))
+        let mutable returned = false
         [ for stage in 0..3 do
-            for block in layers.[stage] do x <- forwardBlock block x
+            for block in layers.[stage] do
+                let next = forwardBlock block x
+                if not returned then x.Dispose()
+                returned <- false
+                x <- next
             let name = sprintf "c%d" (stage + 2)
-            if List.contains name returns then yield name, x ]
+            if List.contains name returns then
+                returned <- true
+                yield name, x ]
 
     /// Stops gradients to every stage but the last `trainable` (stages: stem, layer1..layer4), as DETR's
     /// backbone does with lr_backbone > 0 (layer2..4 trained: 3).
