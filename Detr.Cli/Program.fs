@@ -14,6 +14,9 @@ type DetrArgs =
     | [<CliPrefix(CliPrefix.None)>] Diff of ParseResults<SpecCommands.DiffArgs>
     | [<CliPrefix(CliPrefix.None)>] Summary of ParseResults<Summary.SummaryArgs>
     | [<CliPrefix(CliPrefix.None)>] Infer of ParseResults<Infer.InferArgs>
+    | [<CliPrefix(CliPrefix.None)>] Train of ParseResults<Train.TrainArgs>
+    | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<Eval.EvalArgs>
+    | [<CliPrefix(CliPrefix.None)>] Predict of ParseResults<Predict.PredictArgs>
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
     | [<CliPrefix(CliPrefix.None)>] Assign of ParseResults<Assign.AssignArgs>
     | [<CliPrefix(CliPrefix.None)>] Eval_Coco of ParseResults<EvalCoco.EvalCocoArgs>
@@ -27,6 +30,9 @@ type DetrArgs =
             | Diff _ -> "field-level differences between two models"
             | Summary _ -> "module tree, parameters per component and FLOPs of a compiled model"
             | Infer _ -> "eval-mode forward of a model on a saved batch; outputs dumped as safetensors"
+            | Train _ -> "train a spec's model on a COCO-layout dataset or `synthetic`; checkpoints, metrics.jsonl, report.html"
+            | Eval _ -> "COCO evaluation of a checkpoint on a dataset's validation split"
+            | Predict _ -> "draw and list a checkpoint's detections on image files"
             | Doctor _ -> "report libtorch, BLAS, threads, CUDA and matmul speed"
             | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
             | Eval_Coco _ -> "COCO bbox evaluation of a results file (pycocotools' numbers)"
@@ -40,6 +46,9 @@ let dispatch (args: ParseResults<DetrArgs>) =
     | Diff a -> SpecCommands.diff a
     | Summary a -> Summary.run a
     | Infer a -> Infer.run a
+    | Train a -> Train.run a
+    | Eval a -> Eval.run a
+    | Predict a -> Predict.run a
     | Doctor a -> Doctor.run a
     | Assign a -> Assign.run a
     | Eval_Coco a -> EvalCoco.run a

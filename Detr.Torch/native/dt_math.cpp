@@ -155,9 +155,10 @@ DT_EXPORT int32_t dt_binary_(dt_tensor a, dt_tensor b, int32_t op, double alpha)
 DT_EXPORT int32_t dt_binary_scalar_(dt_tensor a, double s, int32_t op) {
   DT_TRY
   switch (op) {
-    case ADD: a->add_(s); break;
-    case SUB: a->sub_(s); break;
-    case MUL: a->mul_(s); break;
+    // scalar_for: an integral tensor gets an integral scalar, so `steps += 1` stays int64.
+    case ADD: a->add_(scalar_for(*a, s)); break;
+    case SUB: a->sub_(scalar_for(*a, s)); break;
+    case MUL: a->mul_(scalar_for(*a, s)); break;
     case DIV: a->div_(s); break;
     default: TORCH_CHECK(false, "op code ", op, " has no in-place scalar form");
   }

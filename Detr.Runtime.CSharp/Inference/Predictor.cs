@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Detr.Dsl;
+using Detr.Models;
+using Detr.Runtime.Data;
+using Detr.Runtime.Data.Transforms;
+using Detr.Runtime.Imaging;
+using Detr.Torch;
+
+namespace Detr.Runtime.Inference;
+
+/// <summary>
+/// Detections on image files: each image resized as for validation (shorter side val_size, longer side at
+/// most image_max), normalised, run through the model in eval mode and post-processed to pixels of the
+/// original image. Writes, per image, a JPEG with the boxes drawn (colour per class) and an SVG with boxes,
+/// class names and scores over the image; and `detections.json` in COCO's results format.
+/// </summary>
+public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnlyDictionary<long, string>? names = null)
+{
+    private static readonly byte[][] Palette =
+        [[230, 25, 75], [60, 180, 75], [67, 99, 216], [245, 130, 49], [145, 30, 180], [66, 212, 244], [240, 50, 230], [191, 239, 69], [70, 153, 144], [220, 190, 255]];
+
+    public Detections Predict(RgbImage image)
+    {
+        var sample = new DetectionSample(ImageView.Of(image), [], [], [], 0, (image.Height, image.Width));
+        sample = new RandomResize([plan.Train.ValSize], plan.Train.ImageMax).Apply(sample, new Random(0));
+        using var batch = Collate.Create([sample], [0]);
+        using var scope = DisposeScope.Enter();
+        using var noGrad = LibTorch.NoGrad();
+        model.Eval();
+        var output = model.Forward(batch.Images.To(device), batch.Mask.To(device), null);
+        return PostProcess.Apply(output.Logits, output.Boxes, [(image.Height, image.Width)], plan.Head, plan.Predict)[0];
+    }
+
+    public string Name(long label) => names is not null && names.TryGetValue(label, out var n) ? n : $"class {label}";
+
+    /// <summary>Predicts every image and writes the drawings and detections.json into <paramref name="outDir"/>; returns the detection count per image.</summary>
+    public List<(string File, int Kept)> Run(IReadOnlyList<string> files, string outDir, double threshold, Action<string> log)
+    {
+        Directory.CreateDirectory(outDir);
+        var results = new JsonArray();
+        var summary = new List<(string, int)>();
+        for (var index = 0; index < files.Count; index++)
+        {
+            var file = files[index];
+            RgbImage image;
+            try { image = ImageFile.Read(file); }
+            catch (ImageDecodeException e) { log($"skipped: {e.Message}"); continue; }
+            var stem = Path.GetFileNameWithoutExtension(file);
+            var imageId = long.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : index + 1;
+            var d = Predict(image);
+            var kept = Enumerable.Range(0, d.Count).Where(i => d.Scores[i] >= threshold).ToList();
+            foreach (var i in kept)
+            {
+                var b = d.Boxes[i];
+                results.Add(new JsonObject
+                {
+                    ["image_id"] = imageId, ["category_id"] = d.Labels[i],
+                    ["bbox"] = new JsonArray(Round(b[0]), Round(b[1]), Round(b[2] - b[0]), Round(b[3] - b[1])),
+                    ["score"] = Math.Round(d.Scores[i], 5), ["file_name"] = Path.GetFileName(file),
+                });
+            }
+            var drawn = Draw(image, d, kept);
+            File.WriteAllBytes(Path.Combine(outDir, stem + ".pred.jpg"), JpegCodec.Encode(drawn, 92));
+            File.WriteAllText(Path.Combine(outDir, stem + ".pred.svg"), Svg(image, d, kept));
+            summary.Add((file, kept.Count));
+        }
+        Torch.Serialization.AtomicFile.Write(Path.Combine(outDir, "detections.json"), s => s.Write(Encoding.UTF8.GetBytes(results.ToJsonString())));
+        return summary;
+    }
+
+    private static double Round(float v) => Math.Round(v, 2);
+
+    /// <summary>The image with a 2-pixel rectangle per kept detection.</summary>
+    public static RgbImage Draw(RgbImage image, Detections d, IEnumerable<int> kept)
+    {
+        var copy = new RgbImage(image.Width, image.Height, (byte[])image.Pixels.Clone());
+        var thickness = Math.Max(1, Math.Min(image.Width, image.Height) / 150);
+        foreach (var i in kept)
+        {
+            var colour = Palette[(int)(d.Labels[i] % Palette.Length)];
+            var b = d.Boxes[i];
+            int x0 = Clamp(b[0], copy.Width), y0 = Clamp(b[1], copy.Height), x1 = Clamp(b[2], copy.Width), y1 = Clamp(b[3], copy.Height);
+            for (var t = 0; t < thickness; t++)
+            {
+                for (var x = x0; x <= x1; x++) { Set(copy, x, y0 + t, colour); Set(copy, x, y1 - t, colour); }
+                for (var y = y0; y <= y1; y++) { Set(copy, x0 + t, y, colour); Set(copy, x1 - t, y, colour); }
+            }
+        }
+        return copy;
+    }
+
+    private static int Clamp(float v, int size) => Math.Clamp((int)Math.Round(v), 0, size - 1);
+
+    private static void Set(RgbImage image, int x, int y, byte[] colour)
+    {
+        if (x < 0 || y < 0 || x >= image.Width || y >= image.Height) return;
+        colour.CopyTo(image.Pixel(x, y));
+    }
+
+    private string Svg(RgbImage image, Detections d, IEnumerable<int> kept)
+    {
+        string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{image.Width}\" height=\"{image.Height}\" viewBox=\"0 0 {image.Width} {image.Height}\">");
+        svg.Append($"<image width=\"{image.Width}\" height=\"{image.Height}\" href=\"data:image/jpeg;base64,{Convert.ToBase64String(JpegCodec.Encode(image, 90))}\"/>");
+        var font = Math.Max(8, image.Width / 40.0);
+        foreach (var i in kept)
+        {
+            var c = Palette[(int)(d.Labels[i] % Palette.Length)];
+            var colour = $"rgb({c[0]},{c[1]},{c[2]})";
+            var b = d.Boxes[i];
+            svg.Append($"<rect x=\"{F(b[0])}\" y=\"{F(b[1])}\" width=\"{F(b[2] - b[0])}\" height=\"{F(b[3] - b[1])}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{F(Math.Max(1, image.Width / 200.0))}\"/>");
+            svg.Append($"<text x=\"{F(b[0] + 2)}\" y=\"{F(Math.Max(b[1] - 2, font))}\" font-size=\"{F(font)}\" fill=\"{colour}\">{WebUtility.HtmlEncode($"{Name(d.Labels[i])} {d.Scores[i]:0.00}")}</text>");
+        }
+        return svg.Append("</svg>").ToString();
+    }
+}
