@@ -49,9 +49,9 @@ type DetectorOutput =
       Trace: Map<string, Tensor> }
 
 /// detr's `Backbone` (backbone.0): `body` is the ResNet; `Joiner` (backbone) puts the position encoding at `1`.
-type BackboneBase(depth: int, dilation: bool, frozen: bool) as this =
+type BackboneBase(depth: int, dilation: bool, frozen: bool, lastStage: int) as this =
     inherit Module()
-    let body = this.RegisterModule("body", new ResNetBody(depth, dilation, frozen))
+    let body = this.RegisterModule("body", new ResNetBody(depth, dilation, frozen, lastStage))
     member _.Body = body
 
 type Joiner(backbone: BackboneBase, position: Module) as this =
@@ -96,7 +96,7 @@ type DetrTransformer(config: DetectorConfig) as this =
 type Detector(config: DetectorConfig) as this =
     inherit Module()
     let c = config
-    let backboneBase = new BackboneBase(c.Depth, c.Dilation, c.FrozenBn)
+    let backboneBase = new BackboneBase(c.Depth, c.Dilation, c.FrozenBn, int (c.Stage.Substring 1))
     let position: Module =
         match c.Position with
         | Sine(normalize, temperature, scale) -> new PositionEmbeddingSine(c.Dim / 2, temperature, normalize, scale, 0.0)

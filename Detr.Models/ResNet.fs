@@ -59,7 +59,8 @@ type Bottleneck(inplanes: int, planes: int, stride: int, dilation: int, downsamp
         scope.MoveOut(Functional.Relu(out + identity))
 
 /// The ResNet body without pooling and fc (DETR's IntermediateLayerGetter), returning the requested stages.
-type ResNetBody(depth: int, dilation: bool, frozen: bool) as this =
+/// Stages after `lastStage` (2..5 for c2..c5) are not built: `returns = [c4]` has no layer4.
+type ResNetBody(depth: int, dilation: bool, frozen: bool, lastStage: int) as this =
     inherit Module()
     let bottleneck = depth >= 50
     let blocks =
@@ -77,7 +78,7 @@ type ResNetBody(depth: int, dilation: bool, frozen: bool) as this =
     let mutable inplanes = 64
     let mutable currentDilation = 1
     let layers =
-        [ for stage in 0..3 do
+        [ for stage in 0 .. lastStage - 2 do
             let planes = 64 * pown 2 stage
             let dilate = dilation && stage = 3
             let mutable stride = if stage = 0 then 1 else 2
@@ -111,7 +112,7 @@ type ResNetBody(depth: int, dilation: bool, frozen: bool) as this =
             use scope = DisposeScope.Enter()
             scope.MoveOut(Functional.MaxPool2d(Functional.Relu(bn1 (conv1.Forward images)), 3, 2, 1))
         let mutable returned = false
-        [ for stage in 0..3 do
+        [ for stage in 0 .. layers.Length - 1 do
             for block in layers.[stage] do
                 let next = forwardBlock block x
                 if not returned then x.Dispose()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and builds whatever is missing, then gets out of the way:
-#   1. Debian packages (libtorch, OpenBLAS, libjpeg-turbo, cmake, g++) — installed when this user
+#   1. Debian packages (libtorch, OpenBLAS, libjpeg-turbo, cmake, g++; with --all also chromium for the
+#      report test) — installed when this user
 #      can (root or password-less sudo), otherwise the exact apt-get line is printed;
 #   2. the native shim (Detr.Torch/native, CMake) when a native source is newer than the library;
 #   3. the .NET projects when a source is newer than the last build.
@@ -20,6 +21,8 @@ flock 9
 
 # ---- 1. Debian packages ------------------------------------------------------------------------
 PACKAGES=(libtorch-dev libopenblas0-pthread libturbojpeg0-dev cmake g++)
+# The test suite also renders report.html in headless Chromium.
+if [ "${1:-}" = "--all" ]; then PACKAGES+=(chromium); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

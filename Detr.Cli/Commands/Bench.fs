@@ -10,6 +10,7 @@ type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<BenchData.BenchDataArgs>
     | [<CliPrefix(CliPrefix.None)>] Spec of ParseResults<BenchSpec.BenchSpecArgs>
     | [<CliPrefix(CliPrefix.None)>] Infer of ParseResults<BenchInfer.BenchInferArgs>
+    | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<BenchStep.BenchStepArgs>
     interface IArgParserTemplate with
         member this.Usage =
             match this with
@@ -19,6 +20,7 @@ type BenchArgs =
             | Data _ -> "data loader throughput against raw JPEG decoding"
             | Spec _ -> "parse + resolve + check of every shipped spec"
             | Infer _ -> "eval-mode forward passes of a spec's model: images/s and peak memory"
+            | Step _ -> "one training step split into data, forward, matching, loss, backward, optimizer"
 
 let run (args: ParseResults<BenchArgs>) =
     match args.GetSubCommand() with
@@ -28,3 +30,4 @@ let run (args: ParseResults<BenchArgs>) =
     | Data a -> BenchData.run a
     | Spec a -> BenchSpec.run a
     | Infer a -> BenchInfer.run a
+    | Step a -> BenchStep.run a

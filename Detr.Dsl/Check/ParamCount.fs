@@ -44,7 +44,9 @@ let count (m: ModelView) : Count list =
     let q = m.Int "queries"
     let classes = m.Int "classes"
     let depth = m.Int "backbone.depth"
-    let stages = resnetStages depth (m.Bool "backbone.frozen_bn")
+    // Stages after the deepest returned one are not built (returns = [c4]: no layer4).
+    let deepest = m.Words "backbone.returns" |> List.map (fun s -> int (s.Substring 1)) |> List.max
+    let stages = resnetStages depth (m.Bool "backbone.frozen_bn") |> List.mapi (fun i n -> if i <= deepest - 1 then n else 0L)
     let trainableStages = if m.Float "backbone.lr" > 0.0 then m.Int "backbone.trainable" else 0
     let backboneTrainable = stages |> List.rev |> List.truncate trainableStages |> List.sum
     let returned = ShapeRules.returned depth (m.Bool "backbone.dilation") (m.Words "backbone.returns")

@@ -59,7 +59,9 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
     private void AddSet(LossResult result, string suffix, SetPrediction set, PaddedTargets padded, MatchedTargets matched,
                         double numBoxes, bool logClassError)
     {
+        var matching = System.Diagnostics.Stopwatch.StartNew();
         var indices = Matcher.Match(set, padded);
+        result.MatchTime += matching.Elapsed;
         result.Indices[suffix.Length == 0 ? "final" : "aux" + suffix] = indices;
         var (batchIdx, srcIdx, labels, boxes) = matched.Gather(indices);
         var (b, q) = (set.Batch, set.Queries);
@@ -169,6 +171,9 @@ public sealed class LossResult(double numBoxes) : IDisposable
     public Dictionary<string, ImageMatch[]> Indices { get; } = [];
 
     public double NumBoxes { get; } = numBoxes;
+
+    /// <summary>Time spent in the matcher (cost matrices and assignments of every set).</summary>
+    public TimeSpan MatchTime { get; internal set; }
 
     /// <summary>Σ weight·term over the weighted terms, in term order (as detr's engine.py).</summary>
     public Tensor WeightedTotal { get; private set; } = null!;

@@ -1,0 +1,90 @@
+/// `detr bench step`: one training step of a spec's model split into its phases — data (waiting for the
+/// loader's next batch), forward, matching, loss, backward, optimizer (clip + AdamW) — so the slowest part
+/// is visible. The data comes from the synthetic dataset resized to the requested size, targets included.
+module Detr.Cli.Commands.BenchStep
+
+open System
+open System.Diagnostics
+open Argu
+open Detr.Cli
+open Detr.Dsl
+open Detr.Runtime.Data
+open Detr.Runtime.Data.Transforms
+open Detr.Runtime.Matching
+open Detr.Runtime.Training
+open Detr.Torch
+open Detr.Torch.Optim
+
+type BenchStepArgs =
+    | [<MainCommand; Mandatory>] File of path: string
+    | Model of name: string
+    | Set of assignment: string
+    | Batch of images: int
+    | Size of hxw: string
+    | Steps of count: int
+    | Device of device: string
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | File _ -> "spec file (.detr)"
+            | Model _ -> "model (needed when the file declares several)"
+            | Set _ -> "override a field, as `path=value` (repeatable)"
+            | Batch _ -> "images per batch (default: the recipe's)"
+            | Size _ -> "image size HxW (default 512x512)"
+            | Steps _ -> "timed steps after two warm-up steps; medians are reported (default 5)"
+            | Device _ -> "cpu (default) or cuda[:N]"
+
+let run (args: ParseResults<BenchStepArgs>) =
+    TorchSetup.init ()
+    try
+        let compiled = ModelLoading.compile (args.GetResult File) (args.TryGetResult Model) (args.GetResults Set)
+        let plan = compiled.Plan
+        let h, w = Summary.parseSize (args.GetResult(Size, defaultValue = "512x512"))
+        let batchSize = args.GetResult(Batch, defaultValue = plan.Train.Batch)
+        let steps = max 1 (args.GetResult(Steps, defaultValue = 5))
+        let device = Device.Parse(args.GetResult(Device, defaultValue = "cpu"))
+        let sync () = if device.IsCuda then Cuda.Synchronize()
+        LibTorch.ManualSeed 0UL
+        use model = Compiler.build compiled
+        model.To(device).Train() |> ignore
+        let trainable = model.Parameters() |> Seq.filter (fun p -> p.RequiresGrad) |> ResizeArray
+        use optimizer = new AdamW(trainable, plan.Train.Lr, plan.Train.WeightDecay)
+        let criterion = PlanCriterion.Criterion plan
+        let dataset = CocoDataset.FromLayout(DataSource.root "synthetic", "train")
+        // Every image resized so that it fills HxW (the synthetic images are square; H = W gives exactly HxW).
+        let transform = RandomResize([| min h w |], max h w)
+        let loader = DataLoader(dataset, transform, LoaderOptions(batchSize, true, 0, plan.Train.Workers))
+        let phases = [ "data"; "forward"; "matching"; "loss"; "backward"; "optimizer" ]
+        let samples = Collections.Generic.Dictionary<string, ResizeArray<float>>()
+        for p in phases do samples.[p] <- ResizeArray()
+        let batches = loader.Epoch(0).GetEnumerator()
+        for i in 1 .. steps + 2 do
+            let time (f: unit -> 'a) =
+                let sw = Stopwatch.StartNew()
+                let r = f ()
+                sync ()
+                r, sw.Elapsed.TotalMilliseconds
+            let batch, data = time (fun () -> (if not (batches.MoveNext()) then failwith "the synthetic set ran out of batches"); batches.Current)
+            use _ = batch
+            use scope = DisposeScope.Enter()
+            let output, forward = time (fun () -> model.Forward(batch.Images.To(device), batch.Mask.To(device)))
+            let targets = batch.Targets |> Seq.map (fun t -> ImageTargets(t.Labels.To(device), t.Boxes.To(device))) |> ResizeArray
+            let aux = if plan.AuxLoss then output.Aux |> List.map (fun (l, b) -> SetPrediction(l, b)) |> ResizeArray else ResizeArray()
+            let losses, criterionMs = time (fun () -> criterion.Compute(SetPrediction(output.Logits, output.Boxes), aux, targets))
+            use _ = losses
+            let (), backward = time (fun () -> optimizer.ZeroGrad(); losses.WeightedTotal.Backward())
+            let (), step = time (fun () -> (if plan.Train.Clip > 0.0 then GradClip.ClipGradNorm(trainable, plan.Train.Clip) |> ignore); optimizer.Step())
+            if i > 2 then
+                let matching = losses.MatchTime.TotalMilliseconds
+                for p, v in List.zip phases [ data; forward; matching; criterionMs - matching; backward; step ] do samples.[p].Add v
+        batches.Dispose()
+        let median (xs: ResizeArray<float>) = (Seq.sort xs |> Array.ofSeq).[xs.Count / 2]
+        let total = phases |> List.sumBy (fun p -> median samples.[p])
+        printfn "%s: training step, batch %d x %dx%d, %s, %d threads, median of %d steps" compiled.Name batchSize h w (string device) LibTorch.Threads steps
+        for p in phases do
+            let m = median samples.[p]
+            printfn "  %-10s %9.1f ms  %5.1f%%" p m (100.0 * m / total)
+        printfn "  %-10s %9.1f ms  (sum of the medians)" "total" total
+        printfn "  slowest: %s" (phases |> List.maxBy (fun p -> median samples.[p]))
+        0
+    with ModelLoading.SpecFailed -> 1

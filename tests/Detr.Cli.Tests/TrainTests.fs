@@ -1,0 +1,195 @@
+/// Issue #8: training through the CLI as users run it — exact resume, kill -9 at random moments, divergence,
+/// the metrics.jsonl schema, report.html in headless Chromium, flat memory.
+module Detr.Cli.Tests.TrainTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open System.Threading
+open Xunit
+open Detr.Tests
+open Detr.Torch
+open Detr.Torch.Serialization
+open Detr.Cli.Tests.CliRunner
+
+/// A small synthetic dataset (16 train, 4 val images of 64 px), made once per test run.
+let private dataset =
+    lazy
+        (let dir = Path.Combine(Path.GetTempPath(), sprintf "detr-train-data-%s" (Guid.NewGuid().ToString("N")))
+         let r = detr [ "data"; "synth"; "--out"; dir; "--train"; "16"; "--val"; "4"; "--size"; "64"; "--seed"; "3" ]
+         if r.ExitCode <> 0 then failwithf "data synth failed: %s%s" r.Out r.Err
+         dir)
+
+/// Conditional DETR scaled down to milliseconds per step: 4 steps per epoch, one checkpoint per epoch.
+let private tiny (epochs: int) =
+    [ "specs/conditional_detr_tiny.detr"; "--data"; dataset.Value ]
+    @ ([ "dim=32"; "queries=10"; "encoder.layers=1"; "decoder.layers=1"; "encoder.ffn=64"; "decoder.ffn=64"
+         "backbone.returns=[c4]"; sprintf "train.epochs=%d" epochs; "train.lr_drop=[1000]"; "train.batch=4"; "train.workers=1"
+         "train.image_min=[64]"; "train.image_max=64"; "train.crop_resize=[48]"; "train.crop_min=32"; "train.crop_max=48"
+         "train.val_size=64"; "train.eval_every=1" ]
+       |> List.collect (fun s -> [ "--set"; s ]))
+
+let private newRun () = Path.Combine(Path.GetTempPath(), sprintf "detr-run-%s" (Guid.NewGuid().ToString("N")))
+
+let private train (args: string list) = detr ("train" :: args)
+
+/// The model tensors of a checkpoint, by name.
+let private weightsOf (checkpoint: string) =
+    SafeTensors.Load checkpoint
+    |> Seq.choose (fun struct (n, t) -> if n.StartsWith "model." then Some(n, t) else (t.Dispose(); None))
+    |> Map.ofSeq
+
+let private checkpoints (run: string) =
+    if Directory.Exists run then Directory.GetFiles(run, "checkpoint-*.safetensors") |> Array.sort else [||]
+
+/// Starts the CLI binary itself (not the ./detr wrapper, so that a kill never lands in the setup script).
+let private startTrain (args: string list) =
+    let info = ProcessStartInfo(Path.Combine(TestPaths.root, "Detr.Cli", "bin", "Release", "net10.0", "detr"))
+    for a in "train" :: args do info.ArgumentList.Add a
+    info.WorkingDirectory <- TestPaths.root
+    info.RedirectStandardOutput <- true
+    info.RedirectStandardError <- true
+    info.Environment.["CI"] <- "true"
+    let p = Process.Start info
+    p.OutputDataReceived.Add ignore
+    p.ErrorDataReceived.Add ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    p
+
+[<Fact>]
+let ``Two epochs straight and one epoch, a kill, then resume give identical weights`` () =
+    let straight = newRun ()
+    let r = train (tiny 2 @ [ "--out"; straight ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let resumed = newRun ()
+    let p = startTrain (tiny 2 @ [ "--out"; resumed ])
+    // Kill as soon as the first epoch's checkpoint exists (somewhere in epoch 2, or just after it).
+    let sw = Stopwatch.StartNew()
+    while checkpoints(resumed).Length = 0 && not p.HasExited && sw.Elapsed < TimeSpan.FromMinutes 2.0 do Thread.Sleep 20
+    if not p.HasExited then p.Kill()
+    p.WaitForExit()
+    Assert.NotEmpty(checkpoints resumed)
+    let r = train (tiny 2 @ [ "--out"; resumed; "--resume" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let a, b = weightsOf (Array.last (checkpoints straight)), weightsOf (Array.last (checkpoints resumed))
+    Assert.Equal<string>(a |> Map.keys, b |> Map.keys)
+    for KeyValue(name, t) in a do
+        Assert.True(t.Eq(b.[name]).All().Item() = 1.0, sprintf "%s differs after the resume" name)
+
+[<Fact>]
+let ``kill -9 at random moments, twenty times, and resume always continues and finishes`` () =
+    let run = newRun ()
+    let args = tiny 12 @ [ "--out"; run ]
+    let random = Random(7)
+    let mutable lastStep = -1L
+    for attempt in 1..20 do
+        let p = startTrain (if attempt = 1 then args else args @ [ "--resume" ])
+        Thread.Sleep(300 + random.Next 2500)
+        if not p.HasExited then p.Kill()
+        p.WaitForExit()
+        // Whatever the moment, the newest checkpoint reads back and never goes backwards.
+        match checkpoints run |> Array.tryLast with
+        | Some newest ->
+            let position = JsonDocument.Parse(SafeTensors.Metadata(newest).["position"]).RootElement
+            let step = position.GetProperty("Step").GetInt64()
+            Assert.True(step >= lastStep, sprintf "attempt %d: checkpoint step went from %d to %d" attempt lastStep step)
+            lastStep <- step
+        | None -> ()
+    let r = train (args @ [ "--resume" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let records = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")) |> Array.map (fun l -> JsonDocument.Parse(l).RootElement)
+    let evals = records |> Array.filter (fun e -> e.GetProperty("kind").GetString() = "eval")
+    Assert.Equal(12, evals.Length)                                   // one per epoch, none repeated
+    Assert.Equal<int>([ 1..12 ], evals |> Array.map (fun e -> e.GetProperty("epoch").GetInt32()) |> List.ofArray)
+    let steps = records |> Array.filter (fun e -> e.GetProperty("kind").GetString() = "train") |> Array.map (fun e -> e.GetProperty("step").GetInt64())
+    Assert.Equal<int64>(Array.sort steps, steps)
+    Assert.Equal(steps.Length, (Array.distinct steps).Length)
+    Assert.True(File.Exists(Path.Combine(run, "report.html")))
+
+[<Fact>]
+let ``A non-finite loss stops with the step and the terms, leaving a loadable last checkpoint`` () =
+    let run = newRun ()
+    let r = train (tiny 3 @ [ "--out"; run; "--poison-step"; "6" ])
+    Assert.Equal(3, r.ExitCode)
+    Assert.Contains("step 6: the loss is not finite", r.Err)
+    Assert.Contains("last good checkpoint is", r.Err)
+    let last = Array.last (checkpoints run)
+    Assert.Contains(last, r.Err)
+    let e = detr ([ "eval" ] @ tiny 3 @ [ "--checkpoint"; last; "--json" ])
+    Assert.True(e.ExitCode = 0, e.Out + e.Err)
+    Assert.Equal(12, JsonDocument.Parse(e.Out).RootElement.GetProperty("stats").GetArrayLength())
+
+[<Fact>]
+let ``Skipping non-finite steps counts them and finishes`` () =
+    let run = newRun ()
+    let r = train (tiny 2 @ [ "--out"; run; "--poison-step"; "3"; "--set"; "train.skip_nonfinite=true" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.Contains("step 3: loss not finite, step skipped (1 so far)", r.Out)
+
+let private statNames = [ "AP"; "AP50"; "AP75"; "APs"; "APm"; "APl"; "AR1"; "AR10"; "AR100"; "ARs"; "ARm"; "ARl" ]
+
+[<Fact>]
+let ``metrics.jsonl records follow the schema, eval and memory records included`` () =
+    let run = newRun ()
+    let r = train (tiny 10 @ [ "--out"; run; "--log-every"; "2" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let records = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")) |> Array.map (fun l -> JsonDocument.Parse(l).RootElement)
+    let number (e: JsonElement) (key: string) =
+        let v = e.GetProperty key
+        Assert.True(v.ValueKind = JsonValueKind.Number, sprintf "%s is %A" key v.ValueKind)
+        v.GetDouble()
+    for e in records do
+        let kind = e.GetProperty("kind").GetString()
+        number e "epoch" |> ignore
+        number e "step" |> ignore
+        match kind with
+        | "train" -> for k in [ "lr"; "loss"; "loss_ce"; "loss_bbox"; "loss_giou"; "loss_ce_0"; "images_per_s" ] do number e k |> ignore
+        | "eval" -> for k in statNames do Assert.InRange(number e k, -1.0, 1.0)
+        | "epoch" -> for k in [ "seconds"; "rss_mb"; "live_tensors" ] do number e k |> ignore
+        | other -> failwithf "unknown record kind %s" other
+    let evals = records |> Array.filter (fun e -> e.GetProperty("kind").GetString() = "eval")
+    Assert.Equal(10, evals.Length)
+    // Memory stays flat: resident memory after epoch 10 within 5% of after epoch 2, live tensors constant.
+    let epochs = records |> Array.filter (fun e -> e.GetProperty("kind").GetString() = "epoch")
+    let at n = epochs |> Array.find (fun e -> e.GetProperty("epoch").GetInt32() = n)
+    let rss2, rss10 = number (at 2) "rss_mb", number (at 10) "rss_mb"
+    Assert.True(abs (rss10 - rss2) <= 0.05 * rss2, sprintf "RSS %.1f MiB after epoch 2, %.1f MiB after epoch 10" rss2 rss10)
+    Assert.Equal(number (at 2) "live_tensors", number (at 10) "live_tensors")
+
+/// Headless Chromium from Debian (`chromium`), installed by the test setup.
+let private chromium () =
+    [ "/usr/bin/chromium"; "/usr/bin/chromium-browser"; "/usr/bin/google-chrome" ] |> List.tryFind File.Exists
+
+[<Fact>]
+let ``report.html renders in headless Chromium with non-empty plots and drawn predictions`` () =
+    let run = newRun ()
+    let r = train (tiny 2 @ [ "--out"; run; "--log-every"; "1" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let report = Path.Combine(run, "report.html")
+    let html = File.ReadAllText report
+    Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""))   // self-contained
+    Assert.True(Text.RegularExpressions.Regex.Matches(html, "<polyline").Count >= 3, "loss, AP and lr curves")
+    Assert.Contains("data:image/jpeg;base64,", html)
+    let browser = chromium () |> Option.defaultWith (fun () -> failwith "chromium is not installed (scripts/setup.sh --all installs it)")
+    let png = Path.Combine(run, "report.png")
+    let info = ProcessStartInfo(browser)
+    for a in [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--hide-scrollbars"; sprintf "--screenshot=%s" png; "--window-size=1280,1800"; "file://" + report ] do
+        info.ArgumentList.Add a
+    info.RedirectStandardError <- true
+    info.RedirectStandardOutput <- true
+    use p = Process.Start info
+    p.StandardError.ReadToEndAsync() |> ignore
+    p.StandardOutput.ReadToEndAsync() |> ignore
+    Assert.True(p.WaitForExit 120000, "chromium did not finish in 2 minutes")
+    Assert.True(File.Exists png, "no screenshot")
+    let image = Detr.Runtime.Imaging.PngCodec.Decode(File.ReadAllBytes png, png)
+    // The loss curves are drawn in the chart palette's first colours (#1f77b4, #d62728): count those pixels.
+    let mutable blue, red = 0, 0
+    for y in 0 .. image.Height - 1 do
+        for x in 0 .. image.Width - 1 do
+            let px = image.Pixel(x, y)
+            if abs (int px.[0] - 0x1f) < 12 && abs (int px.[1] - 0x77) < 12 && abs (int px.[2] - 0xb4) < 12 then blue <- blue + 1
+            if abs (int px.[0] - 0xd6) < 12 && abs (int px.[1] - 0x27) < 12 && abs (int px.[2] - 0x28) < 12 then red <- red + 1
+    Assert.True(blue > 200 && red > 100, sprintf "plot pixels: %d blue, %d red" blue red)
