@@ -12,7 +12,8 @@ exception SpecFailed
 let compile (file: string) (model: string option) (overrides: string list) : Compiler.Compiled =
     match Spec.loadModel file model overrides with
     | Result.Ok m, sources ->
-        Commands.SpecCommands.report sources m.Warnings |> ignore
+        // Warnings go to stderr: stdout carries the command's output (JSON with --json).
+        Commands.SpecCommands.reportTo stderr sources m.Warnings |> ignore
         match Compiler.compile m with
         | Result.Ok c -> c
         | Result.Error e -> Commands.SpecCommands.report sources e |> ignore; raise SpecFailed

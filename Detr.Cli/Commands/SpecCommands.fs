@@ -37,11 +37,14 @@ type DiffArgs =
             match this with
             | Models _ -> "two models as FILE[:MODEL]"
 
-/// Prints diagnostics; true when there was at least one error.
-let report (sources: Spec.Sources) (diagnostics: Diagnostic list) =
+/// Prints diagnostics to `out`; true when there was at least one error.
+let reportTo (out: TextWriter) (sources: Spec.Sources) (diagnostics: Diagnostic list) =
     for d in diagnostics |> List.sortBy (fun d -> d.Range.File, d.Range.Line, d.Range.Col) do
-        printfn "%s" (sources.Format d)
+        out.WriteLine(sources.Format d)
     diagnostics |> List.exists (fun d -> d.Severity = Error)
+
+/// Prints diagnostics (standard output: `detr check`'s contract); true when there was at least one error.
+let report (sources: Spec.Sources) (diagnostics: Diagnostic list) = reportTo Console.Out sources diagnostics
 
 let check (args: ParseResults<CheckArgs>) =
     let file = args.GetResult CheckArgs.File

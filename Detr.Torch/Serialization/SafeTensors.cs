@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using Detr.Torch.Interop;
 
 namespace Detr.Torch.Serialization;
 
@@ -145,17 +146,57 @@ public static class SafeTensors
     /// header padded with spaces to a multiple of 8 as the reference writer does. The file is written
     /// beside the target and renamed over it, so readers never see a partial file.
     /// </summary>
-    public static void Save(string path, IEnumerable<(string Name, Tensor Value)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// Tensor data goes from libtorch's memory straight to the file (no managed copy: a checkpoint of model and
+    /// optimizer would otherwise pass through the managed heap every epoch).
+    public static unsafe void Save(string path, IEnumerable<(string Name, Tensor Value)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var items = tensors.Select(t => (t.Name, Raw: RawTensor.FromTensor(t.Value))).ToList();
+        var items = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         var duplicate = items.GroupBy(i => i.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null) throw new ArgumentException($"tensor name '{duplicate.Key}' given twice");
-        Save(path, items.Select(i => (i.Name, i.Raw)), metadata);
+        var header = BuildHeader(items.Select(i => (i.Name, i.Value.DType, i.Value.Shape, i.Value.NumEl * i.Value.DType.ElementSize())), metadata);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(BitConverter.GetBytes(header.Length));
+            header.Position = 0;
+            header.CopyTo(stream);
+            foreach (var (_, value) in items)
+            {
+                var bytes = value.NumEl * value.DType.ElementSize();
+                if (bytes == 0) continue;
+                var host = value.Device.IsCuda || !value.IsContiguous ? value.To(Device.Cpu).Contiguous() : null;
+                try
+                {
+                    var t = host ?? value;
+                    var p = (byte*)NativeMethods.dt_tensor_data_ptr(t.Handle);
+                    if (p == null) throw new TorchException(NativeMethods.LastError());
+                    for (long done = 0; done < bytes; done += int.MaxValue)
+                        stream.Write(new ReadOnlySpan<byte>(p + done, (int)Math.Min(int.MaxValue, bytes - done)));
+                    GC.KeepAlive(t);
+                }
+                finally
+                {
+                    host?.Dispose();
+                }
+            }
+        });
     }
 
     public static void Save(string path, IEnumerable<(string Name, RawTensor Value)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var items = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var header = BuildHeader(items.Select(i => (i.Name, i.Value.DType, i.Value.Shape, (long)i.Value.Data.Length)), metadata);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(BitConverter.GetBytes(header.Length));
+            header.Position = 0;
+            header.CopyTo(stream);
+            foreach (var (_, raw) in items) stream.Write(raw.Data);
+        });
+    }
+
+    /// <summary>The JSON header (names in the given order, offsets accumulated), padded to a multiple of 8.</summary>
+    private static MemoryStream BuildHeader(IEnumerable<(string Name, DType DType, long[] Shape, long Bytes)> items, IReadOnlyDictionary<string, string>? metadata)
+    {
         var header = new MemoryStream();
         using (var json = new Utf8JsonWriter(header))
         {
@@ -167,32 +208,25 @@ public static class SafeTensors
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, raw) in items)
+            foreach (var (name, dtype, shape, bytes) in items)
             {
                 json.WriteStartObject(name);
-                json.WriteString("dtype", Code(raw.DType));
+                json.WriteString("dtype", Code(dtype));
                 json.WriteStartArray("shape");
-                foreach (var s in raw.Shape) json.WriteNumberValue(s);
+                foreach (var s in shape) json.WriteNumberValue(s);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + raw.Data.Length);
+                json.WriteNumberValue(offset + bytes);
                 json.WriteEndArray();
                 json.WriteEndObject();
-                offset += raw.Data.Length;
+                offset += bytes;
             }
             json.WriteEndObject();
         }
         var padded = (header.Length + 7) / 8 * 8;
         while (header.Length < padded) header.WriteByte((byte)' ');
-
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(BitConverter.GetBytes(header.Length));
-            header.Position = 0;
-            header.CopyTo(stream);
-            foreach (var (_, raw) in items) stream.Write(raw.Data);
-        });
+        return header;
     }
 
     /// <summary>The metadata map of a file (empty when it has none).</summary>

@@ -24,7 +24,7 @@ let private dataset =
 /// Conditional DETR scaled down to milliseconds per step: 4 steps per epoch, one checkpoint per epoch.
 let private tiny (epochs: int) =
     [ "specs/conditional_detr_tiny.detr"; "--data"; dataset.Value ]
-    @ ([ "dim=32"; "queries=10"; "encoder.layers=1"; "decoder.layers=1"; "encoder.ffn=64"; "decoder.ffn=64"
+    @ ([ "dim=32"; "queries=10"; "encoder.layers=1"; "decoder.layers=2"; "encoder.ffn=64"; "decoder.ffn=64"
          "backbone.returns=[c4]"; sprintf "train.epochs=%d" epochs; "train.lr_drop=[1000]"; "train.batch=4"; "train.workers=1"
          "train.image_min=[64]"; "train.image_max=64"; "train.crop_resize=[48]"; "train.crop_min=32"; "train.crop_max=48"
          "train.val_size=64"; "train.eval_every=1" ]
