@@ -117,20 +117,25 @@ public static class Report
             foreach (var o in record.Objects)
                 svg.Append($"<rect x=\"{F(o.X)}\" y=\"{F(o.Y)}\" width=\"{F(o.W)}\" height=\"{F(o.H)}\" fill=\"none\" stroke=\"white\" stroke-dasharray=\"2,2\" stroke-width=\"{F(stroke)}\"/>");
             var shown = 0;
-            foreach (var d in node["detections"]!.AsArray())
+            var detections = node["detections"]!.AsArray().OrderByDescending(d => d!["score"]!.GetValue<double>()).ToList();
+            // An undertrained model may score nothing above the threshold: then its three best are drawn, faded.
+            var confident = detections.Count(d => d!["score"]!.GetValue<double>() >= threshold);
+            var faded = confident == 0;
+            foreach (var d in faded ? detections.Take(3) : detections)
             {
                 var score = d!["score"]!.GetValue<double>();
-                if (score < threshold) continue;
+                if (!faded && score < threshold) continue;
                 var label = d["category_id"]!.GetValue<long>();
                 var b = d["bbox"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
                 var colour = Colours[(int)(label % Colours.Length)];
                 var text = $"{(names.TryGetValue(label, out var n) ? n : label.ToString(CultureInfo.InvariantCulture))} {score:0.00}";
-                svg.Append($"<rect x=\"{F(b[0])}\" y=\"{F(b[1])}\" width=\"{F(b[2])}\" height=\"{F(b[3])}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{F(stroke * 1.5)}\"/>");
+                svg.Append($"<rect x=\"{F(b[0])}\" y=\"{F(b[1])}\" width=\"{F(b[2])}\" height=\"{F(b[3])}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{F(stroke * 1.5)}\"{(faded ? " opacity=\"0.55\"" : "")}/>");
                 svg.Append($"<text x=\"{F(b[0] + 1)}\" y=\"{F(Math.Max(b[1] - 1, 6))}\" font-size=\"{F(Math.Max(5, image.Width / 28.0))}\" fill=\"{colour}\" stroke=\"black\" stroke-width=\"0.15\">{WebUtility.HtmlEncode(text)}</text>");
                 shown++;
             }
             svg.Append("</svg>");
-            html.Append($"<figure>{svg}<figcaption>image {imageId}: {shown} detections, {record.Objects.Count} objects</figcaption></figure>");
+            var caption = faded ? $"no detection scores {threshold} or more; the best {shown}, faded" : $"{shown} detections";
+            html.Append($"<figure>{svg}<figcaption>image {imageId}: {caption}, {record.Objects.Count} objects</figcaption></figure>");
         }
         return html.ToString();
     }

@@ -1,4 +1,4 @@
-namespace Detr.Runtime.Tests;
+namespace Detr.Tests;
 
 /// <summary>
 /// Tests that compare the process-wide live-tensor count run alone: another test creating tensors
