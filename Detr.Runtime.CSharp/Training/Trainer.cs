@@ -233,6 +233,7 @@ public sealed class Trainer : IDisposable
                         var json = new JsonObject { ["kind"] = "train", ["epoch"] = epoch, ["step"] = position.Step, ["lr"] = optimizer.Groups[0].Lr };
                         foreach (var (k, v) in sums) json[k] = v / logged;
                         json["images_per_s"] = record.ItemsPerSecond;
+                        json["rss_mb"] = Environment.WorkingSet / 1048576.0;
                         metrics.Write(json);
                         sums.Clear();
                         logged = 0;
@@ -268,6 +269,11 @@ public sealed class Trainer : IDisposable
             Checkpoint.Save(checkpoint, model, optimizer, position, specText, compiled.Name);
             if (best) CopyAtomically(checkpoint, BestPath);
             foreach (var old in Checkpoints(options.OutDir).Skip(options.KeepLast)) File.Delete(old);
+            // A full collection per epoch (milliseconds) returns the evaluation's and the checkpoint's garbage
+            // and runs the finalizers of dropped tensors, so resident memory reflects what training holds.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             metrics.Write(new JsonObject
             {
                 ["kind"] = "epoch", ["epoch"] = epoch + 1, ["step"] = position.Step, ["seconds"] = epochClock.Elapsed.TotalSeconds,

@@ -13,22 +13,30 @@ open Detr.Torch
 open Detr.Torch.Serialization
 open Detr.Cli.Tests.CliRunner
 
-/// A small synthetic dataset (16 train, 4 val images of 64 px), made once per test run.
-let private dataset =
+/// A small synthetic dataset of 64 px images, made once per test run.
+let private synth (train: int) =
     lazy
         (let dir = Path.Combine(Path.GetTempPath(), sprintf "detr-train-data-%s" (Guid.NewGuid().ToString("N")))
-         let r = detr [ "data"; "synth"; "--out"; dir; "--train"; "16"; "--val"; "4"; "--size"; "64"; "--seed"; "3" ]
+         let r = detr [ "data"; "synth"; "--out"; dir; "--train"; string train; "--val"; "4"; "--size"; "64"; "--seed"; "3" ]
          if r.ExitCode <> 0 then failwithf "data synth failed: %s%s" r.Out r.Err
          dir)
 
+let private dataset = synth 16
+
+/// For the memory test: 256 images, so that an epoch is long enough for warm-up (JIT tiers, allocator
+/// pools) to be over by the end of epoch 2, as it is in any real run.
+let private larger = synth 256
+
 /// Conditional DETR scaled down to milliseconds per step: 4 steps per epoch, one checkpoint per epoch.
-let private tiny (epochs: int) =
-    [ "specs/conditional_detr_tiny.detr"; "--data"; dataset.Value ]
+let private tinyOn (data: Lazy<string>) (epochs: int) =
+    [ "specs/conditional_detr_tiny.detr"; "--data"; data.Value ]
     @ ([ "dim=32"; "queries=10"; "encoder.layers=1"; "decoder.layers=2"; "encoder.ffn=64"; "decoder.ffn=64"
          "backbone.returns=[c4]"; sprintf "train.epochs=%d" epochs; "train.lr_drop=[1000]"; "train.batch=4"; "train.workers=1"
          "train.image_min=[64]"; "train.image_max=64"; "train.crop_resize=[48]"; "train.crop_min=32"; "train.crop_max=48"
          "train.val_size=64"; "train.eval_every=1" ]
        |> List.collect (fun s -> [ "--set"; s ]))
+
+let private tiny = tinyOn dataset
 
 let private newRun () = Path.Combine(Path.GetTempPath(), sprintf "detr-run-%s" (Guid.NewGuid().ToString("N")))
 
@@ -133,7 +141,7 @@ let private statNames = [ "AP"; "AP50"; "AP75"; "APs"; "APm"; "APl"; "AR1"; "AR1
 [<Fact>]
 let ``metrics.jsonl records follow the schema, eval and memory records included`` () =
     let run = newRun ()
-    let r = train (tiny 10 @ [ "--out"; run; "--log-every"; "2" ])
+    let r = train (tinyOn larger 10 @ [ "--out"; run; "--log-every"; "8"; "--set"; "train.batch=8" ])   // 32 steps an epoch
     Assert.True(r.ExitCode = 0, r.Out + r.Err)
     let records = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")) |> Array.map (fun l -> JsonDocument.Parse(l).RootElement)
     let number (e: JsonElement) (key: string) =
@@ -145,7 +153,7 @@ let ``metrics.jsonl records follow the schema, eval and memory records included`
         number e "epoch" |> ignore
         number e "step" |> ignore
         match kind with
-        | "train" -> for k in [ "lr"; "loss"; "loss_ce"; "loss_bbox"; "loss_giou"; "loss_ce_0"; "images_per_s" ] do number e k |> ignore
+        | "train" -> for k in [ "lr"; "loss"; "loss_ce"; "loss_bbox"; "loss_giou"; "loss_ce_0"; "images_per_s"; "rss_mb" ] do number e k |> ignore
         | "eval" -> for k in statNames do Assert.InRange(number e k, -1.0, 1.0)
         | "epoch" -> for k in [ "seconds"; "rss_mb"; "live_tensors" ] do number e k |> ignore
         | other -> failwithf "unknown record kind %s" other
