@@ -27,6 +27,7 @@ type TrainArgs =
     | Val_Images of dir: string
     | Log_Every of steps: int
     | Keep of checkpoints: int
+    | On_Bad_Image of policy: string
     | [<Hidden>] Poison_Step of step: int
     interface IArgParserTemplate with
         member this.Usage =
@@ -46,6 +47,7 @@ type TrainArgs =
             | Val_Images _ -> "validation image folder (default val2017/)"
             | Log_Every _ -> "a metrics.jsonl record (and a plain progress line) every this many steps (default 10)"
             | Keep _ -> "epoch checkpoints kept besides best.safetensors (default 2)"
+            | On_Bad_Image _ -> "skip (default: log the file once, count it, use the next sample) or fail"
             | Poison_Step _ -> "test hook: make the loss of this step NaN"
 
 let private terms (values: Collections.Generic.IReadOnlyDictionary<string, float>) =
@@ -121,6 +123,11 @@ let run (args: ParseResults<TrainArgs>) =
                 LogEvery = args.GetResult(Log_Every, defaultValue = 10),
                 Weights = ResizeArray(args.GetResults Weights),
                 WeightsPartial = args.Contains Weights_Partial,
+                OnBadImage =
+                    (match args.GetResult(On_Bad_Image, defaultValue = "skip") with
+                     | "skip" -> Detr.Runtime.Data.BadImagePolicy.Skip
+                     | "fail" -> Detr.Runtime.Data.BadImagePolicy.Fail
+                     | other -> failwithf "--on-bad-image %s: skip or fail" other),
                 PoisonStep = (args.TryGetResult Poison_Step |> Option.map int64 |> Option.toNullable))
         use stop = new CancellationTokenSource()
         Console.CancelKeyPress.Add(fun e ->

@@ -35,6 +35,9 @@ public sealed record TrainOptions
     /// <summary>Validation images drawn with their predictions in report.html.</summary>
     public int ReportImages { get; init; } = 6;
 
+    /// <summary>A corrupt or missing image: skipped (logged once, counted, replaced by the next sample) or fatal.</summary>
+    public BadImagePolicy OnBadImage { get; init; } = BadImagePolicy.Skip;
+
     /// <summary>Test hook: the loss of this optimizer step (1-based) is made NaN, to exercise divergence handling.</summary>
     public long? PoisonStep { get; init; }
 }
@@ -124,10 +127,10 @@ public sealed class Trainer : IDisposable
         recipe.Augment == "none" ? new RandomResize(recipe.ImageMin.ToArray(), recipe.ImageMax) : Augment.Training();
 
     public DataLoader TrainLoader() =>
-        new(trainSet, TrainTransform, new LoaderOptions(recipe.Batch, Shuffle: true, Seed: recipe.Seed, Workers: recipe.Workers), observer.Message);
+        new(trainSet, TrainTransform, new LoaderOptions(recipe.Batch, Shuffle: true, Seed: recipe.Seed, Workers: recipe.Workers, OnBadImage: options.OnBadImage), observer.Message);
 
     public DataLoader ValLoader() =>
-        new(valSet, Augment.Validation(), new LoaderOptions(recipe.Batch, Shuffle: false, Seed: recipe.Seed, Workers: recipe.Workers), observer.Message);
+        new(valSet, Augment.Validation(), new LoaderOptions(recipe.Batch, Shuffle: false, Seed: recipe.Seed, Workers: recipe.Workers, OnBadImage: options.OnBadImage), observer.Message);
 
     private string CheckpointPath(long step) => Path.Combine(options.OutDir, $"checkpoint-{step:D8}.safetensors");
 
