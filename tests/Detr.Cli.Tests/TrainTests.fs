@@ -201,3 +201,29 @@ let ``report.html renders in headless Chromium with non-empty plots and drawn pr
             if abs (int px.[0] - 0x1f) < 12 && abs (int px.[1] - 0x77) < 12 && abs (int px.[2] - 0xb4) < 12 then blue <- blue + 1
             if abs (int px.[0] - 0xd6) < 12 && abs (int px.[1] - 0x27) < 12 && abs (int px.[2] - 0x28) < 12 then red <- red + 1
     Assert.True(blue > 200 && red > 100, sprintf "plot pixels: %d blue, %d red" blue red)
+
+[<Fact>]
+let ``predict draws and lists the detections of a trained checkpoint in COCO's results format`` () =
+    let run = newRun ()
+    let r = train (tiny 1 @ [ "--out"; run ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let out = Path.Combine(run, "predictions")
+    let images = Directory.GetFiles(Path.Combine(dataset.Value, "val2017")) |> Array.sort |> Array.truncate 2 |> List.ofArray
+    let spec = tiny 1 |> List.head
+    let sets = tiny 1 |> List.skip 3                                   // the --set pairs, without --data
+    let names = Path.Combine(dataset.Value, "annotations", "instances_val2017.json")
+    let last = Array.last (checkpoints run)
+    let p = detr ([ "predict"; spec ] @ images @ sets @ [ "--checkpoint"; last; "--out"; out; "--threshold"; "0.0"; "--names"; names ])
+    Assert.True(p.ExitCode = 0, p.Out + p.Err)
+    for image in images do
+        let stem = Path.GetFileNameWithoutExtension image
+        Assert.True(File.Exists(Path.Combine(out, stem + ".pred.jpg")))
+        let svg = File.ReadAllText(Path.Combine(out, stem + ".pred.svg"))
+        Assert.Contains("<rect", svg)
+        Assert.Matches(@"(rectangle|ellipse|triangle|cross)[a-z ]* \d\.\d\d", svg)   // class name and score
+    let detections = JsonDocument.Parse(File.ReadAllText(Path.Combine(out, "detections.json"))).RootElement
+    Assert.Equal(2 * 30, detections.GetArrayLength())                 // threshold 0: top { k = 30 } of queries x classes, per image
+    for d in detections.EnumerateArray() do
+        Assert.Equal(4, d.GetProperty("bbox").GetArrayLength())
+        Assert.InRange(d.GetProperty("score").GetDouble(), 0.0, 1.0)
+        Assert.True(d.GetProperty("image_id").GetInt64() > 0L)
