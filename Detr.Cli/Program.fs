@@ -37,7 +37,7 @@ type DetrArgs =
             | Assign _ -> "run the assignment rule and losses on a case (predictions + targets) and print JSON"
             | Eval_Coco _ -> "COCO bbox evaluation of a results file (pycocotools' numbers)"
             | Data _ -> "datasets: synth (built-in synthetic set), check (validate a COCO-layout dataset)"
-            | Bench _ -> "benchmarks: ops, matcher, eval, data, spec, infer"
+            | Bench _ -> "benchmarks: ops, matcher, eval, data, spec, infer, step"
 
 let dispatch (args: ParseResults<DetrArgs>) =
     match args.GetSubCommand() with
