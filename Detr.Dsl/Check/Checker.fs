@@ -64,9 +64,10 @@ let check (m: ModelView) : Diagnostic list =
     |> List.tryPick (fun (rule, path, code) -> match rule () with Result.Error message -> Some(error m code path message) | _ -> None)
     |> Option.iter add
 
-    // Recipe: a drop after the last epoch never happens.
+    // Recipe: a drop after the last epoch never happens (a cosine schedule has no drops to check).
     let epochs = m.Int "train.epochs"
-    for e in m.Ints "train.lr_drop" do
-        if e >= epochs then
+    if m.Word "train.schedule" = "step" then
+      for e in m.Ints "train.lr_drop" do
+          if e >= epochs then
             add (Diagnostic.warning "DSL021" (m.RangeOf "train.lr_drop") (sprintf "train.lr_drop %d is not before the last epoch (%d): that drop never happens" e epochs))
     List.ofSeq diagnostics
