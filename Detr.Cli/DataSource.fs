@@ -17,8 +17,3 @@ let splits (data: string) (trainAnn: string option) (valAnn: string option) (tra
     let opt = Option.toObj
     CocoDataset.FromLayout(dir, "train", opt trainAnn, opt trainImages), CocoDataset.FromLayout(dir, "val", opt valAnn, opt valImages)
 
-/// The spec text to store in checkpoints: the resolved model in canonical syntax.
-let specText (file: string) (model: string option) (overrides: string list) =
-    match Detr.Dsl.Spec.loadModel file model overrides with
-    | Result.Ok m, _ -> Detr.Dsl.Printer.model m.Name m.Model
-    | Result.Error _, _ -> File.ReadAllText file

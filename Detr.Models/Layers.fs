@@ -14,8 +14,6 @@ module Ops =
         let x2 = (1.0 - x).ClampMin(1e-5)
         (x1 / x2).Log()
 
-    let shape (t: Tensor) = t.Shape
-
 /// nn.Linear: weight [out, in], bias [out]; kaiming_uniform(a=√5) weights, uniform(±1/√in) bias.
 type Linear(inFeatures: int, outFeatures: int, ?bias: bool) as this =
     inherit Module()

@@ -4,8 +4,6 @@ module Detr.Cli.Commands.Eval
 
 open Argu
 open Detr.Cli
-open Detr.Dsl
-open Detr.Models
 open Detr.Runtime.Coco
 open Detr.Runtime.Training
 open Detr.Torch
@@ -33,30 +31,15 @@ type EvalArgs =
             | Device _ -> "cpu (default) or cuda[:N]"
             | Json -> "print the result as JSON (stats in pycocotools' order, per-category table)"
 
-/// The compiled model with the weights of a checkpoint or weights file (strict).
-let loadTrained (compiled: Compiler.Compiled) (path: string) (device: Device) =
-    let model = Compiler.build compiled
-    try
-        if Checkpoint.IsCheckpoint path then Checkpoint.Load(path, model, null, false) |> ignore
-        else Weights.load model [ path ] false |> ignore
-        model.To(device) |> ignore
-        model
-    with _ ->
-        model.Dispose()
-        reraise ()
-
 let run (args: ParseResults<EvalArgs>) =
     TorchSetup.init ()
     try
         let compiled = ModelLoading.compile (args.GetResult File) (args.TryGetResult Model) (args.GetResults Set)
         let device = Device.Parse(args.GetResult(Device, defaultValue = "cpu"))
-        use model = loadTrained compiled (args.GetResult Checkpoint) device
+        use model = ModelLoading.loadTrained compiled (args.GetResult Checkpoint) device
         let dir = DataSource.root (args.GetResult Data)
         let valSet = Detr.Runtime.Data.CocoDataset.FromLayout(dir, "val", Option.toObj (args.TryGetResult Val_Ann), Option.toObj (args.TryGetResult Val_Images))
-        let recipe = compiled.Plan.Train
-        let loader =
-            Detr.Runtime.Data.DataLoader(valSet, Detr.Runtime.Data.Transforms.RandomResize([| recipe.ValSize |], recipe.ImageMax),
-                                         Detr.Runtime.Data.LoaderOptions(recipe.Batch, false, recipe.Seed, recipe.Workers), fun m -> eprintfn "%s" m)
+        let loader = RecipeData.ValidationLoader(compiled.Plan.Train, valSet, Detr.Runtime.Data.BadImagePolicy.Skip, fun m -> eprintfn "%s" m)
         let gt = CocoJson.ReadGroundTruth valSet.AnnotationFile
         let struct (result, _) = Evaluation.Run(model, compiled.Plan, loader, gt, device)
         if args.Contains Json then printfn "%s" (CocoReport.Json result)

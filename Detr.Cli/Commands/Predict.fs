@@ -43,7 +43,7 @@ let run (args: ParseResults<PredictArgs>) =
         | spec :: inputs when not inputs.IsEmpty ->
             let compiled = ModelLoading.compile spec (args.TryGetResult Model) (args.GetResults Set)
             let device = Device.Parse(args.GetResult(Device, defaultValue = "cpu"))
-            use model = Eval.loadTrained compiled (args.GetResult Checkpoint) device
+            use model = ModelLoading.loadTrained compiled (args.GetResult Checkpoint) device
             let names =
                 args.TryGetResult Names
                 |> Option.map (fun f -> Detr.Runtime.Coco.CocoJson.ReadGroundTruth(f).Categories |> Seq.map (fun c -> c.Id, c.Name) |> dict)

@@ -107,7 +107,7 @@ let run (args: ParseResults<TrainArgs>) =
     TorchSetup.init ()
     try
         let file, model, sets = args.GetResult File, args.TryGetResult Model, args.GetResults Set
-        let compiled = ModelLoading.compile file model sets
+        let compiled, specText = ModelLoading.compileWithText file model sets
         let resume = args.Contains Resume
         let out = runFolder (args.TryGetResult Out) compiled.Name resume
         if not resume && Trainer.Checkpoints(out).Count > 0 then
@@ -137,7 +137,7 @@ let run (args: ParseResults<TrainArgs>) =
                 stop.Cancel())
         let plain () = PlainObserver(options.LogEvery) :> ITrainObserver
         let runWith (observer: ITrainObserver) =
-            use trainer = new Trainer(compiled, DataSource.specText file model sets, train, valSet, options, observer)
+            use trainer = new Trainer(compiled, specText, train, valSet, options, observer)
             trainer.Run stop.Token
         let result =
             if Console.IsOutputRedirected || not (isNull (Environment.GetEnvironmentVariable "CI")) then runWith (plain ())

@@ -4,7 +4,6 @@ using Detr.Dsl;
 using Detr.Models;
 using Detr.Runtime.Coco;
 using Detr.Runtime.Data;
-using Detr.Runtime.Data.Transforms;
 using Detr.Runtime.Losses;
 using Detr.Runtime.Matching;
 using Detr.Torch;
@@ -111,27 +110,6 @@ public sealed class Trainer : IDisposable
         criterion = PlanCriterion.Criterion(plan);
     }
 
-    public Detector Model => model;
-
-    public AugmentConfig Augment => new()
-    {
-        Scales = recipe.ImageMin.ToArray(),
-        MaxSize = recipe.ImageMax,
-        CropResizes = recipe.CropResize.ToArray(),
-        CropMin = recipe.CropMin,
-        CropMax = recipe.CropMax,
-        ValidationSize = recipe.ValSize,
-    };
-
-    private ITransform TrainTransform =>
-        recipe.Augment == "none" ? new RandomResize(recipe.ImageMin.ToArray(), recipe.ImageMax) : Augment.Training();
-
-    public DataLoader TrainLoader() =>
-        new(trainSet, TrainTransform, new LoaderOptions(recipe.Batch, Shuffle: true, Seed: recipe.Seed, Workers: recipe.Workers, OnBadImage: options.OnBadImage), observer.Message);
-
-    public DataLoader ValLoader() =>
-        new(valSet, Augment.Validation(), new LoaderOptions(recipe.Batch, Shuffle: false, Seed: recipe.Seed, Workers: recipe.Workers, OnBadImage: options.OnBadImage), observer.Message);
-
     private string CheckpointPath(long step) => Path.Combine(options.OutDir, $"checkpoint-{step:D8}.safetensors");
 
     private string BestPath => Path.Combine(options.OutDir, "best.safetensors");
@@ -183,8 +161,8 @@ public sealed class Trainer : IDisposable
             return null;
         }
         using var metrics = resumed ? MetricsLog.Resume(MetricsPath, position.Step, position.EvalStep) : MetricsLog.Create(MetricsPath);
-        var trainLoader = TrainLoader();
-        var valLoader = ValLoader();
+        var trainLoader = RecipeData.TrainLoader(recipe, trainSet, options.OnBadImage, observer.Message);
+        var valLoader = RecipeData.ValidationLoader(recipe, valSet, options.OnBadImage, observer.Message);
         var gt = CocoJson.ReadGroundTruth(valSet.AnnotationFile);
         var schedule = new LrSchedule(recipe, (trainLoader.BatchesPerEpoch + recipe.Accumulate - 1) / recipe.Accumulate);
         observer.Started(new TrainStart(compiled.Name, recipe.Epochs, position.Epoch, trainLoader.BatchesPerEpoch, model.ParameterCount(trainableOnly: true),
