@@ -31,14 +31,10 @@ public sealed class MetricsLog : IDisposable
     {
         var kept = new StringBuilder();
         if (File.Exists(path))
-            foreach (var line in File.ReadAllText(path).Split('\n'))
+            foreach (var (line, record) in Records(path))
             {
-                if (line.Length == 0) continue;
-                JsonNode? node;
-                try { node = JsonNode.Parse(line); }
-                catch (JsonException) { continue; } // a line torn by a kill
-                var step = node?["step"]?.GetValue<long>() ?? long.MaxValue;
-                var limit = node?["kind"]?.GetValue<string>() == "eval" ? evalStep : trainStep;
+                var step = record["step"]?.GetValue<long>() ?? long.MaxValue;
+                var limit = record["kind"]?.GetValue<string>() == "eval" ? evalStep : trainStep;
                 if (step <= limit) kept.Append(line).Append('\n');
             }
         Torch.Serialization.AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(kept.ToString())));
@@ -53,15 +49,18 @@ public sealed class MetricsLog : IDisposable
     }
 
     /// <summary>Every record of a metrics file (torn lines skipped).</summary>
-    public static List<JsonObject> Read(string path)
+    public static List<JsonObject> Read(string path) => Records(path).Select(r => r.Record).ToList();
+
+    /// <summary>Each complete line with its record; a line torn by a kill does not parse and is skipped.</summary>
+    private static IEnumerable<(string Line, JsonObject Record)> Records(string path)
     {
-        var result = new List<JsonObject>();
         foreach (var line in File.ReadAllLines(path))
         {
-            try { if (JsonNode.Parse(line) is JsonObject o) result.Add(o); }
+            JsonObject? record = null;
+            try { record = JsonNode.Parse(line) as JsonObject; }
             catch (JsonException) { }
+            if (record is not null) yield return (line, record);
         }
-        return result;
     }
 
     public void Dispose() => stream.Dispose();

@@ -211,7 +211,7 @@ public sealed class Trainer : IDisposable
                     observer.Step(record);
                     if (position.Step % options.LogEvery == 0 || batchIndex == trainLoader.BatchesPerEpoch)
                     {
-                        var json = new JsonObject { ["kind"] = "train", ["epoch"] = epoch, ["step"] = position.Step, ["lr"] = optimizer.Groups[0].Lr };
+                        var json = new JsonObject { ["kind"] = "train", ["epoch"] = epoch + 1, ["step"] = position.Step, ["lr"] = optimizer.Groups[0].Lr };
                         foreach (var (k, v) in sums) json[k] = v / logged;
                         json["images_per_s"] = record.ItemsPerSecond;
                         json["rss_mb"] = Environment.WorkingSet / 1048576.0;
