@@ -46,13 +46,16 @@ public static class PostProcess
             labels = index;
             picked = boxes;
         }
-        var xyxy = BoxOps.CxcywhToXyxy(picked).To(DType.Float32);                      // [B, n, 4]
+        // One copy of each result to the host for the whole batch.
+        var xyxy = BoxOps.CxcywhToXyxy(picked).To(DType.Float32).To(Device.Cpu).Contiguous(); // [B, n, 4]
+        var hostScores = scores.To(DType.Float32).To(Device.Cpu).Contiguous();                // [B, n]
+        var hostLabels = labels.To(DType.Int64).To(Device.Cpu).Contiguous();                  // [B, n]
         var result = new Detections[b];
         var n = (int)scores.Size(1);
         for (var i = 0; i < b; i++)
         {
-            var s = scores.Select(0, i).To(DType.Float32).ToArray<float>();
-            var l = labels.Select(0, i).To(DType.Int64).ToArray<long>();
+            var s = hostScores.Select(0, i).ToArray<float>();
+            var l = hostLabels.Select(0, i).ToArray<long>();
             var flat = xyxy.Select(0, i).ToArray<float>();
             var (h, w) = sizes[i];
             var bx = new float[n][];
