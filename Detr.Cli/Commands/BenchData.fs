@@ -11,6 +11,7 @@ type BenchDataArgs =
     | Batch of int
     | Images of int
     | Scale of float
+    | Repeats of int
     interface IArgParserTemplate with
         member this.Usage =
             match this with
@@ -19,6 +20,7 @@ type BenchDataArgs =
             | Batch _ -> "batch size (default 8)"
             | Images _ -> "images to time (default 1000)"
             | Scale _ -> "DETR augmentation sizes multiplied by this (default: 1 for real data, 0.16 for the 128 px synthetic set)"
+            | Repeats _ -> "timed passes of each, alternating; medians are compared (default 3)"
 
 let run (args: ParseResults<BenchDataArgs>) =
     let data = args.GetResult(Data, "synthetic")
@@ -26,8 +28,8 @@ let run (args: ParseResults<BenchDataArgs>) =
     let dataset = CocoDataset.FromLayout(root, "train")
     let scale = args.GetResult(Scale, (if data = "synthetic" then 0.16 else 1.0))
     let workers = args.GetResult(Workers, 2)
-    let r = DataBenchmark.Run(dataset, AugmentConfig.Scaled scale, workers, args.GetResult(Batch, 8), args.GetResult(Images, 1000))
-    printfn "%d images from %s, %d workers, DETR augmentation x%.2f" r.Images root workers scale
-    printfn "  raw libjpeg-turbo decode      %8.0f images/s (baseline, %d threads)" r.DecodeImagesPerSecond workers
-    printfn "  loader (decode+augment+batch) %8.0f images/s  = %.0f%% of raw decode" r.LoaderImagesPerSecond (100.0 * r.Ratio)
+    let r = DataBenchmark.Run(dataset, AugmentConfig.Scaled scale, workers, args.GetResult(Batch, 8), args.GetResult(Images, 1000), args.GetResult(Repeats, 3))
+    printfn "%d images from %s, %d workers, DETR augmentation x%.2f, median of %d passes" r.Images root workers scale r.Repeats
+    printfn "  raw libjpeg-turbo decode      %8.0f images/s (baseline, %d threads; spread %.0f%%)" r.DecodeImagesPerSecond workers (100.0 * r.DecodeSpread)
+    printfn "  loader (decode+augment+batch) %8.0f images/s  = %.0f%% of raw decode (spread %.0f%%)" r.LoaderImagesPerSecond (100.0 * r.Ratio) (100.0 * r.LoaderSpread)
     0

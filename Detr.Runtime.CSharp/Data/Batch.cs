@@ -51,16 +51,26 @@ public static class Collate
         var b = samples.Count;
         var h = samples.Max(s => s.Image.Height);
         var w = samples.Max(s => s.Image.Width);
-        // Rendered straight into the batch tensors (zero padding, mask true on padding).
-        var images = Tensor.Zeros([b, 3, h, w]).DetachFromScope();
-        var maskTensor = Tensor.Ones([b, h, w], DType.Bool).DetachFromScope();
+        // Rendered straight into uninitialised batch tensors over reused memory (TensorBuffers: no first touch
+        // of fresh pages per batch); only the padding is then written (zeros in the images, true in the mask).
+        var images = TensorBuffers.Empty([b, 3, h, w]).DetachFromScope();
+        var maskTensor = TensorBuffers.Empty([b, h, w], DType.Bool).DetachFromScope();
         var pixels = images.DataSpan<float>();
         var mask = maskTensor.DataSpan<bool>();
         for (var i = 0; i < b; i++)
         {
             var image = samples[i].Image;
-            image.RenderNormalised(pixels.Slice(i * 3 * h * w, 3 * h * w), w, h, Mean, Std);
-            for (var y = 0; y < image.Height; y++) mask.Slice(i * h * w + y * w, image.Width).Clear();
+            var planes = pixels.Slice(i * 3 * h * w, 3 * h * w);
+            image.RenderNormalised(planes, w, h, Mean, Std);
+            var imageMask = mask.Slice(i * h * w, h * w);
+            for (var y = 0; y < image.Height; y++)
+            {
+                imageMask.Slice(y * w, image.Width).Fill(false);
+                imageMask.Slice(y * w + image.Width, w - image.Width).Fill(true);
+                for (var c = 0; c < 3; c++) planes.Slice(c * h * w + y * w + image.Width, w - image.Width).Clear();
+            }
+            imageMask.Slice(image.Height * w).Fill(true);
+            for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
         }
         var targets = samples.Select(s => new ImageTargets(Tensor.From(s.Labels).DetachFromScope(), Tensor.From(Normalise(s), s.Count, 4).DetachFromScope())).ToList();
         return new Batch

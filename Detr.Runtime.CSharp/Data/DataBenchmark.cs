@@ -6,38 +6,55 @@ namespace Detr.Runtime.Data;
 
 /// <summary>
 /// `detr bench data`: images/s through the whole loader (decode + DETR augmentation + normalise + pad +
-/// batch) against raw libjpeg-turbo decoding of the same files with the same number of threads, same run.
+/// batch) against raw libjpeg-turbo decoding (read + decode, as the loader does) of the same files with the
+/// same number of threads, in the same run. Both are warmed up by one full pass (files in the page cache,
+/// code past the JIT's first tier), then timed <c>repeats</c> times alternately; the medians are compared.
 /// </summary>
 public static class DataBenchmark
 {
-    public sealed record Result(int Images, double LoaderImagesPerSecond, double DecodeImagesPerSecond)
+    public sealed record Result(int Images, int Repeats, double LoaderImagesPerSecond, double DecodeImagesPerSecond,
+                                double LoaderSpread, double DecodeSpread)
     {
         public double Ratio => LoaderImagesPerSecond / DecodeImagesPerSecond;
     }
 
-    public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images)
+    public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images, int repeats = 3)
     {
         var n = Math.Min(images, dataset.Count);
         var files = Enumerable.Range(0, n).Select(dataset.ImagePath).ToArray();
-        // Raw decode with the same parallelism: read + decode, as the loader does (files in the page cache for both).
-        DecodeAll(files, workers);
-        var watch = Stopwatch.StartNew();
-        DecodeAll(files, workers);
-        var decodeRate = n / watch.Elapsed.TotalSeconds;
-
         var loader = new DataLoader(dataset, augment.Training(), new LoaderOptions(batch, Shuffle: false, Seed: 0, workers, Prefetch: 2 * workers));
         var batches = (n + batch - 1) / batch;
-        foreach (var b in loader.Epoch(0).Take(Math.Min(2, batches))) b.Dispose(); // warm-up
-        watch.Restart();
-        var count = 0;
-        foreach (var b in loader.Epoch(1).Take(batches))
+        double Decode()
         {
-            count += b.Count;
-            b.Dispose();
+            var watch = Stopwatch.StartNew();
+            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => JpegCodec.Decode(File.ReadAllBytes(files[i]), files[i]));
+            return n / watch.Elapsed.TotalSeconds;
         }
-        return new Result(count, count / watch.Elapsed.TotalSeconds, decodeRate);
+        double Load(int epoch)
+        {
+            var watch = Stopwatch.StartNew();
+            var count = 0;
+            foreach (var b in loader.Epoch(epoch).Take(batches))
+            {
+                count += b.Count;
+                b.Dispose();
+            }
+            return count / watch.Elapsed.TotalSeconds;
+        }
+        Decode();
+        Load(0);
+        var decodeRates = new List<double>();
+        var loaderRates = new List<double>();
+        for (var r = 0; r < repeats; r++)
+        {
+            decodeRates.Add(Decode());
+            loaderRates.Add(Load(1 + r));
+        }
+        return new Result(Math.Min(n, batches * batch), repeats, Median(loaderRates), Median(decodeRates), Spread(loaderRates), Spread(decodeRates));
     }
 
-    private static void DecodeAll(string[] files, int workers) =>
-        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => JpegCodec.Decode(File.ReadAllBytes(files[i]), files[i]));
+    private static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+
+    /// <summary>(max − min) / median of the repetitions.</summary>
+    private static double Spread(List<double> xs) => (xs.Max() - xs.Min()) / Median(xs);
 }

@@ -41,7 +41,7 @@ public static unsafe class JpegCodec
                 width = (width * s.Num + s.Denom - 1) / s.Denom;  // TJSCALED
                 height = (height * s.Num + s.Denom - 1) / s.Denom;
             }
-            var image = new RgbImage(width, height);
+            var image = new RgbImage(width, height, GC.AllocateUninitializedArray<byte>(width * height * 3)); // every byte is decoded into
             fixed (byte* dst = image.Pixels)
             {
                 var flags = fastDct ? TurboJpeg.FlagFastDct : 0;

@@ -47,9 +47,14 @@ public static class Resample
                 n = 1;
                 w[0] = sum = 1;
             }
-            starts[o] = min;
-            counts[o] = n;
-            for (var i = 0; i < n; i++) weights[o * maxTaps + i] = (float)(w[i] / sum);
+            // Zero-weight taps at either end (a tap exactly one filter width away) add nothing: trimmed, so an
+            // upscale reads two source pixels per output, not three.
+            var first = 0;
+            while (first < n - 1 && w[first] == 0) first++;
+            while (n - 1 > first && w[n - 1] == 0) n--;
+            starts[o] = min + first;
+            counts[o] = n - first;
+            for (var i = first; i < n; i++) weights[o * maxTaps + i - first] = (float)(w[i] / sum);
         }
         return new Taps(starts, counts, weights, maxTaps);
     }

@@ -6,6 +6,7 @@ namespace Detr.Torch.Interop;
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(Library)] public static partial IntPtr dt_empty(long* dims, int ndims, int dtype, int dev, int idx);
+    [LibraryImport(Library)] public static partial IntPtr dt_from_blob(void* data, long* dims, int ndims, int dtype, delegate* unmanaged<void*, void*, void> release, void* context);
     [LibraryImport(Library)] public static partial IntPtr dt_zeros(long* dims, int ndims, int dtype, int dev, int idx);
     [LibraryImport(Library)] public static partial IntPtr dt_ones(long* dims, int ndims, int dtype, int dev, int idx);
     [LibraryImport(Library)] public static partial IntPtr dt_full(long* dims, int ndims, double value, int dtype, int dev, int idx);

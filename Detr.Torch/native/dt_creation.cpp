@@ -8,6 +8,19 @@ DT_EXPORT dt_tensor dt_empty(const int64_t* dims, int32_t ndims, int32_t dtype, 
   DT_CATCH(nullptr)
 }
 
+// A CPU tensor over caller-owned memory: libtorch calls `release(data, context)` when the tensor's storage
+// is freed (its last reference dropped, on whatever thread drops it), so the caller may reuse the memory.
+typedef void (*dt_release_fn)(void* data, void* context);
+
+DT_EXPORT dt_tensor dt_from_blob(void* data, const int64_t* dims, int32_t ndims, int32_t dtype,
+                                 dt_release_fn release, void* context) {
+  DT_TRY
+  TORCH_CHECK(data != nullptr && release != nullptr, "from_blob needs memory and a release function");
+  auto deleter = [release, context](void* p) { release(p, context); };
+  return dt_wrap(at::from_blob(data, dt_dims(dims, ndims), deleter, at::TensorOptions().dtype(dt_dtype(dtype))));
+  DT_CATCH(nullptr)
+}
+
 DT_EXPORT dt_tensor dt_zeros(const int64_t* dims, int32_t ndims, int32_t dtype, int32_t dev, int32_t idx) {
   DT_TRY
   return dt_wrap(at::zeros(dt_dims(dims, ndims), dt_options(dtype, dev, idx)));

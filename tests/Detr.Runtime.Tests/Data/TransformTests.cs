@@ -85,6 +85,11 @@ public class TransformTests
         Assert.Equal(new[] { false, false, false, true, false, false, false, true, false, false, false, true }, mask[12..]);
         var pixels = batch.Images.ToArray<float>();
         Assert.Equal(0f, pixels[2 * 4 + 0]);                        // padded pixel of image 0, channel 0
+        // every padded position is zero in all three channels (the tensors start uninitialised)
+        for (var i = 0; i < 2; i++)
+            for (var p = 0; p < 12; p++)
+                if (mask[i * 12 + p])
+                    for (var c = 0; c < 3; c++) Assert.Equal(0f, pixels[i * 36 + c * 12 + p]);
         Assert.Equal((0 / 255f - 0.485f) / 0.229f, pixels[0], 6);   // a black image pixel, normalised
         // targets: normalised cxcywh of the augmented image
         Assert.Equal(new float[] { 0.25f, 0.5f, 0.5f, 1f }, batch.Targets[0].Boxes.ToArray<float>());
