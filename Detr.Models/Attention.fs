@@ -6,8 +6,9 @@ open Detr.Torch
 
 module Attention =
     /// Scaled dot-product attention of already projected q [L, B, E], k [S, B, E], v [S, B, Ev] over `heads`
-    /// heads; q must already be scaled. key_padding_mask [B, S] (true = padding) gets −inf. Returns [L, B, Ev].
-    let attend (q: Tensor) (k: Tensor) (v: Tensor) (heads: int) (keyPaddingMask: Tensor option) (dropout: float) (training: bool) =
+    /// heads; q must already be scaled. key_padding_mask [B, S] (true = padding) and attn_mask [L, S] (true = not
+    /// attended, as a boolean attn_mask of nn.MultiheadAttention) get −inf. Returns [L, B, Ev].
+    let attend (q: Tensor) (k: Tensor) (v: Tensor) (heads: int) (keyPaddingMask: Tensor option) (attnMask: Tensor option) (dropout: float) (training: bool) =
         let l, b = q.Size(0), q.Size(1)
         let s = k.Size(0)
         let hd = q.Size(2) / int64 heads
@@ -22,6 +23,9 @@ module Attention =
             let m = mask.View(b, 1L, 1L, s).Expand(-1L, int64 heads, -1L, -1L).Reshape(bh, 1L, s)
             scores <- scores.MaskedFill(m, Double.NegativeInfinity)
         | None -> ()
+        match attnMask with
+        | Some mask -> scores <- scores.MaskedFill(mask.Unsqueeze(0), Double.NegativeInfinity)   // [1, L, S] over B·H
+        | None -> ()
         let weights = Functional.Dropout(Functional.Softmax(scores, -1), dropout, training)
         weights.Bmm(v).Transpose(0, 1).Contiguous().View(l, b, vhd * int64 heads), weights
 
@@ -32,8 +36,8 @@ type MultiheadAttention(dim: int, heads: int, dropout: float) as this =
     let inProjBias = this.RegisterParameter("in_proj_bias", Tensor.Zeros([| 3L * int64 dim |]))
     let outProj = this.RegisterModule("out_proj", new Linear(dim, dim))
     do Init.Zeros_(outProj.Bias.Value) |> ignore
-    /// query [L, B, E], key/value [S, B, E] -> [L, B, E]
-    member this.Forward(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor option) =
+    /// query [L, B, E], key/value [S, B, E] -> [L, B, E]; attnMask [L, S] (true = not attended).
+    member this.Forward(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor option, ?attnMask: Tensor) =
         let e = int64 dim
         let w = inProjWeight.Split(e, 0)
         let bias = inProjBias.Split(e, 0)
@@ -41,7 +45,7 @@ type MultiheadAttention(dim: int, heads: int, dropout: float) as this =
         let k = Functional.Linear(key, w.[1], bias.[1])
         let v = Functional.Linear(value, w.[2], bias.[2])
         let q = q / sqrt (float dim / float heads)                                 // q / sqrt(head_dim), as 1.13
-        let out, _ = Attention.attend q k v heads keyPaddingMask dropout this.IsTraining
+        let out, _ = Attention.attend q k v heads keyPaddingMask attnMask dropout this.IsTraining
         outProj.Forward out
 
 /// Conditional DETR's attention without input projections (models/attention.py): q is scaled by
@@ -50,7 +54,7 @@ type BareMultiheadAttention(embedDim: int, heads: int, vdim: int, dropout: float
     inherit Module()
     let outProj = this.RegisterModule("out_proj", new Linear(vdim, vdim))
     do Init.Zeros_(outProj.Bias.Value) |> ignore
-    member this.Forward(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor option) =
+    member this.Forward(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor option, ?attnMask: Tensor) =
         let scaling = Math.Pow(float embedDim / float heads, -0.5)
-        let out, _ = Attention.attend (query * scaling) key value heads keyPaddingMask dropout this.IsTraining
+        let out, _ = Attention.attend (query * scaling) key value heads keyPaddingMask attnMask dropout this.IsTraining
         outProj.Forward out

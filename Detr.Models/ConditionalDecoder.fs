@@ -30,12 +30,13 @@ type ConditionalDecoderLayer(dim: int, heads: int, ffn: int, dropout: float, isF
     let norm3 = this.RegisterModule("norm3", new LayerNorm(dim))
     member this.Drop(x: Tensor) = Functional.Dropout(x, dropout, this.IsTraining)
 
-    /// tgt [Q, B, C], memory [HW, B, C], pos [HW, B, C], queryPos [Q, B, C], querySine [Q, B, C].
-    member this.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, querySine: Tensor, mask: Tensor option) =
+    /// tgt [Q, B, C], memory [HW, B, C], pos [HW, B, C], queryPos [Q, B, C], querySine [Q, B, C]; queryMask [Q, Q]
+    /// (true = not attended) keeps query groups apart in the self-attention (hybrid matching).
+    member this.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, querySine: Tensor, mask: Tensor option, ?queryMask: Tensor) =
         // Self-attention: content and position projected separately, then added.
         let q = saQContent.Forward tgt + saQPos.Forward queryPos
         let k = saKContent.Forward tgt + saKPos.Forward queryPos
-        let tgt = norm1.Forward(tgt + this.Drop(selfAttn.Forward(q, k, saV.Forward tgt, None)))
+        let tgt = norm1.Forward(tgt + this.Drop(selfAttn.Forward(q, k, saV.Forward tgt, None, ?attnMask = queryMask)))
         // Cross-attention: per head, [content | spatial] halves for queries and keys.
         let qContent = caQContent.Forward tgt
         let kContent = caKContent.Forward memory
@@ -76,7 +77,7 @@ type ConditionalDecoder(layers: int, dim: int, heads: int, ffn: int, dropout: fl
         Tensor.Cat([| posY; posX |], -1)
 
     /// -> (hs [L, Q, B, C] normed, reference points [B, Q, 2] in (0, 1))
-    member _.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, mask: Tensor option) =
+    member _.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, mask: Tensor option, ?queryMask: Tensor) =
         let reference = refPointHead.Forward(queryPos).Sigmoid().Transpose(0, 1)  // [B, Q, 2], the same for every layer
         let center = reference.Transpose(0, 1)                                        // [Q, B, 2]
         let sine = ConditionalDecoder.SineEmbed(center, dim)
@@ -85,6 +86,6 @@ type ConditionalDecoder(layers: int, dim: int, heads: int, ffn: int, dropout: fl
         for i in 0 .. blocks.Count - 1 do
             // Layer 0 uses the sine embedding as is; later layers scale it by query_scale(previous output).
             let querySine = if i = 0 then sine else sine * queryScale.Forward output
-            output <- blocks.[i].Forward(output, memory, pos, queryPos, querySine, mask)
+            output <- blocks.[i].Forward(output, memory, pos, queryPos, querySine, mask, ?queryMask = queryMask)
             outputs.Add(norm.Forward output)
         Tensor.Stack(outputs, 0), reference

@@ -38,14 +38,26 @@ type DetectorConfig =
       DecoderLayers: int
       DecoderHeads: int
       DecoderFfn: int
-      DecoderDropout: float }
+      DecoderDropout: float
+      /// Queries of H-DETR's one-to-many group (0: none): trained beside the `Queries` one-to-one queries, kept
+      /// apart from them in the decoder's self-attention, dropped at inference.
+      OneToManyQueries: int }
+
+/// The one-to-many group's predictions in training (H-DETR): final [B, T, K] logits and [B, T, 4] boxes, and
+/// one (logits, boxes) pair per earlier decoder layer.
+type OneToManyOutput =
+    { ManyLogits: Tensor
+      ManyBoxes: Tensor
+      ManyAux: (Tensor * Tensor) list }
 
 /// Predictions: final [B, Q, K] logits and [B, Q, 4] sigmoid boxes (normalised cxcywh), one (logits, boxes)
-/// pair per earlier decoder layer, and named intermediates (for parity tests and debugging).
+/// pair per earlier decoder layer, the one-to-many group of a hybrid-matching model in training, and named
+/// intermediates (for parity tests and debugging).
 type DetectorOutput =
     { Logits: Tensor
       Boxes: Tensor
       Aux: (Tensor * Tensor) list
+      OneToMany: OneToManyOutput option
       Trace: Map<string, Tensor> }
 
 /// detr's `Backbone` (backbone.0): `body` is the ResNet; `Joiner` (backbone) puts the position encoding at `1`.
@@ -73,9 +85,9 @@ type DetrTransformer(config: DetectorConfig) as this =
         this.RegisterModule("decoder", decoder) |> ignore
         TransformerInit.xavier this
 
-    /// src [B, C, h, w], mask [B, h, w], queries [Q, C], pos [B, C, h, w] ->
+    /// src [B, C, h, w], mask [B, h, w], queries [Q, C], pos [B, C, h, w], queryMask [Q, Q] (true = not attended) ->
     /// (hs [L, B, Q, C], reference points [B, Q, 2] for Conditional DETR, memory [HW, B, C])
-    member _.Forward(src: Tensor, mask: Tensor, queries: Tensor, pos: Tensor) =
+    member _.Forward(src: Tensor, mask: Tensor, queries: Tensor, pos: Tensor, ?queryMask: Tensor) =
         let b = src.Size(0)
         let flat = src.Flatten(2).Permute(2, 0, 1)                      // [B, C, h, w] -> [HW, B, C], row-major h·W + w
         let posFlat = pos.Flatten(2).Permute(2, 0, 1)
@@ -87,9 +99,9 @@ type DetrTransformer(config: DetectorConfig) as this =
             encoder.Forward(flat, posFlat, maskFlat)
         use _ = FlopCounter.Enter "transformer.decoder"
         match decoder with
-        | :? TransformerDecoder as d -> d.Forward(tgt, memory, posFlat, queryPos, maskFlat).Transpose(1, 2), None, memory
+        | :? TransformerDecoder as d -> d.Forward(tgt, memory, posFlat, queryPos, maskFlat, ?queryMask = queryMask).Transpose(1, 2), None, memory
         | :? ConditionalDecoder as d ->
-            let hs, reference = d.Forward(tgt, memory, posFlat, queryPos, maskFlat)
+            let hs, reference = d.Forward(tgt, memory, posFlat, queryPos, maskFlat, ?queryMask = queryMask)
             hs.Transpose(1, 2), Some reference, memory
         | _ -> failwith "unknown decoder"
 
@@ -104,7 +116,8 @@ type Detector(config: DetectorConfig) as this =
     let joiner = this.RegisterModule("backbone", new Joiner(backboneBase, position))
     let channels = backboneBase.Body.Channels.[int (c.Stage.Substring 1) - 2]
     let inputProj = this.RegisterModule("input_proj", new Conv2d(channels, c.Dim, 1))
-    let queryEmbed = this.RegisterModule("query_embed", new Embedding(c.Queries, c.Dim))
+    // H-DETR keeps both groups in one embedding, one-to-one rows first (models/deformable_detr.py query_embed).
+    let queryEmbed = this.RegisterModule("query_embed", new Embedding(c.Queries + c.OneToManyQueries, c.Dim))
     let transformer = this.RegisterModule("transformer", new DetrTransformer(c))
     let classEmbed = this.RegisterModule("class_embed", new Linear(c.Dim, c.Logits))
     let bboxEmbed = this.RegisterModule("bbox_embed", new Mlp(c.Dim, c.Dim, 4, 3))
@@ -143,7 +156,17 @@ type Detector(config: DetectorConfig) as this =
         let src =
             use _ = FlopCounter.Enter "input_proj"
             inputProj.Forward feature                                                         // [B, C, h, w]
-        let hs, reference, memory = transformer.Forward(src, fmask, queryEmbed.Weight, pos)   // hs [L, B, Q, C]
+        // Hybrid matching (H-DETR, Jia et al. CVPR 2023 §3.2): in training both groups run, each attending only to
+        // itself in the decoder's self-attention; at inference only the one-to-one group exists.
+        let hybrid = this.IsTraining && c.OneToManyQueries > 0
+        let q = int64 c.Queries
+        let hs, reference, memory =
+            if hybrid then
+                let all = q + int64 c.OneToManyQueries
+                let apart = Array.init (int (all * all)) (fun i -> (int64 (i / int all) < q) <> (int64 (i % int all) < q))
+                let queryMask = Tensor.From(apart, all, all).To(images.Device)                      // [Q+T, Q+T]
+                transformer.Forward(src, fmask, queryEmbed.Weight, pos, queryMask)
+            else transformer.Forward(src, fmask, queryEmbed.Weight.Narrow(0, 0L, q), pos)     // hs [L, B, Q(+T), C]
         use _ = FlopCounter.Enter "heads"
         let logits = classEmbed.Forward hs                                                   // [L, B, Q, K]
         let raw = bboxEmbed.Forward hs                                                       // [L, B, Q, 4]
@@ -162,7 +185,16 @@ type Detector(config: DetectorConfig) as this =
                              "encoder.memory", memory; "decoder.hs", hs ]
                 |> fun m -> match reference with Some r -> m.Add("decoder.reference_points", r) | None -> m
             else Map.empty
-        { Logits = logits.Select(0, int64 (layers - 1))
-          Boxes = boxes.Select(0, int64 (layers - 1))
-          Aux = [ for i in 0 .. layers - 2 -> logits.Select(0, int64 i), boxes.Select(0, int64 i) ]
+        let group (t: Tensor) = if hybrid then t.Narrow(2, 0L, q) else t                       // one-to-one queries
+        let many (t: Tensor) = t.Narrow(2, q, int64 c.OneToManyQueries)
+        let logits1, boxes1 = group logits, group boxes
+        { Logits = logits1.Select(0, int64 (layers - 1))
+          Boxes = boxes1.Select(0, int64 (layers - 1))
+          Aux = [ for i in 0 .. layers - 2 -> logits1.Select(0, int64 i), boxes1.Select(0, int64 i) ]
+          OneToMany =
+            if hybrid then
+                let l, b = many logits, many boxes
+                Some { ManyLogits = l.Select(0, int64 (layers - 1)); ManyBoxes = b.Select(0, int64 (layers - 1))
+                       ManyAux = [ for i in 0 .. layers - 2 -> l.Select(0, int64 i), b.Select(0, int64 i) ] }
+            else None
           Trace = traced }

@@ -35,17 +35,18 @@ type TransformerDecoderLayer(dim: int, heads: int, ffn: int, dropout: float, pre
     let norm3 = this.RegisterModule("norm3", new LayerNorm(dim))
     member this.Drop(x: Tensor) = Functional.Dropout(x, dropout, this.IsTraining)
     member this.Ffn(x: Tensor) = linear2.Forward(this.Drop(Functional.Relu(linear1.Forward x)))
-    /// tgt [Q, B, C], memory [HW, B, C], pos [HW, B, C], queryPos [Q, B, C], memory mask [B, HW].
-    member this.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, mask: Tensor option) =
+    /// tgt [Q, B, C], memory [HW, B, C], pos [HW, B, C], queryPos [Q, B, C], memory mask [B, HW]; queryMask [Q, Q]
+    /// (true = not attended) keeps query groups apart in the self-attention (hybrid matching).
+    member this.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, mask: Tensor option, ?queryMask: Tensor) =
         if preNorm then
             let t2 = norm1.Forward tgt
-            let tgt = tgt + this.Drop(selfAttn.Forward(t2 + queryPos, t2 + queryPos, t2, None))
+            let tgt = tgt + this.Drop(selfAttn.Forward(t2 + queryPos, t2 + queryPos, t2, None, ?attnMask = queryMask))
             let t2 = norm2.Forward tgt
             let tgt = tgt + this.Drop(crossAttn.Forward(t2 + queryPos, memory + pos, memory, mask))
             tgt + this.Drop(this.Ffn(norm3.Forward tgt))
         else
             let qk = tgt + queryPos
-            let tgt = norm1.Forward(tgt + this.Drop(selfAttn.Forward(qk, qk, tgt, None)))
+            let tgt = norm1.Forward(tgt + this.Drop(selfAttn.Forward(qk, qk, tgt, None, ?attnMask = queryMask)))
             let tgt = norm2.Forward(tgt + this.Drop(crossAttn.Forward(tgt + queryPos, memory + pos, memory, mask)))
             norm3.Forward(tgt + this.Drop(this.Ffn tgt))
 
@@ -64,11 +65,11 @@ type TransformerDecoder(layers: int, dim: int, heads: int, ffn: int, dropout: fl
     let blocks = this.RegisterModule("layers", new ModuleList<TransformerDecoderLayer>([ for _ in 1..layers -> new TransformerDecoderLayer(dim, heads, ffn, dropout, preNorm) ]))
     let norm = this.RegisterModule("norm", new LayerNorm(dim))
     /// -> hs [L, Q, B, C]: every layer's output after the shared final norm (the heads' inputs)
-    member _.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, mask: Tensor option) =
+    member _.Forward(tgt: Tensor, memory: Tensor, pos: Tensor, queryPos: Tensor, mask: Tensor option, ?queryMask: Tensor) =
         let mutable x = tgt
         let outputs = ResizeArray<Tensor>()
         for layer in blocks do
-            x <- layer.Forward(x, memory, pos, queryPos, mask)
+            x <- layer.Forward(x, memory, pos, queryPos, mask, ?queryMask = queryMask)
             outputs.Add(norm.Forward x)
         Tensor.Stack(outputs, 0)
 

@@ -26,7 +26,7 @@ let private unsupported (v: ModelView) =
       if v.Kind "decoder" = "deformable" then notYet "decoder" "deformable decoder"
       if v.Kind "proposals" <> "none" then notYet "proposals" "two-stage proposals"
       if v.Kind "collaborate" <> "none" then notYet "collaborate" "Co-DETR auxiliary heads"
-      if v.Kind "match" <> "hungarian" then notYet "match" (sprintf "%s assignment in training" (v.Kind "match"))
+      if v.Kind "match" <> "hungarian" && v.Kind "match" <> "repeat" then notYet "match" (sprintf "%s assignment in training" (v.Kind "match"))
       if v.Kind "predict" <> "top" then notYet "predict" (sprintf "%s post-processing" (v.Kind "predict"))
       match v.Words "backbone.returns" with
       | [ _ ] -> ()
@@ -59,7 +59,12 @@ let private detector (v: ModelView) : DetectorConfig =
       DecoderLayers = v.Int "decoder.layers"
       DecoderHeads = v.Int "decoder.heads"
       DecoderFfn = v.Int "decoder.ffn"
-      DecoderDropout = v.Float "decoder.dropout" }
+      DecoderDropout = v.Float "decoder.dropout"
+      OneToManyQueries = if v.Kind "match" = "repeat" then v.Int "match.queries" else 0 }
+
+/// The one-to-one matching rule: `match` itself, or the rule inside H-DETR's `repeat` (both groups are
+/// matched by the same Hungarian rule, the one-to-many group against repeated targets).
+let private oneToOne (v: ModelView) = if v.Kind "match" = "repeat" then "match.rule" else "match"
 
 let private plan (v: ModelView) : Plan =
     let sigmoid = v.Kind "head" = "sigmoid"
@@ -71,7 +76,10 @@ let private plan (v: ModelView) : Plan =
           FocalAlpha = if sigmoid then v.Float "head.focal_alpha" else 0.25
           FocalGamma = if sigmoid then v.Float "head.focal_gamma" else 2.0
           Prior = if sigmoid then v.Float "head.prior" else 0.01 }
-      Match = { Cost = weights (v.Terms "match.cost"); Solver = v.Word "match.solver" }
+      Match = { Cost = weights (v.Terms (oneToOne v + ".cost")); Solver = v.Word (oneToOne v + ".solver") }
+      OneToMany =
+        if v.Kind "match" = "repeat" then Some { K = v.Int "match.k"; Queries = v.Int "match.queries"; Weight = v.Float "match.weight" }
+        else None
       Loss = weights (v.Terms "loss")
       AuxLoss = v.Bool "aux_loss"
       Predict = { Rule = v.Kind "predict"; K = v.Int "predict.k" }

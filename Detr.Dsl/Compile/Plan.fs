@@ -18,11 +18,18 @@ type HeadPlan =
       /// Prior probability of the sigmoid class-bias initialisation.
       Prior: float }
 
-/// One-to-one Hungarian matching of the decoder's queries (the only rule the trainer runs so far).
+/// One-to-one Hungarian matching of the decoder's queries.
 type MatchPlan =
     { Cost: TermWeights
       /// host, device or auto.
       Solver: string }
+
+/// H-DETR's one-to-many group (Jia et al., CVPR 2023): `Queries` extra queries matched by the one-to-one
+/// rule against the targets repeated `K` times; its losses are added with `Weight` (λ).
+type OneToManyPlan =
+    { K: int
+      Queries: int
+      Weight: float }
 
 /// Post-processing: `top` (top-k over queries × classes for sigmoid heads, per-query argmax for softmax
 /// heads), keeping K detections per image.
@@ -61,6 +68,7 @@ type Plan =
       Queries: int
       Head: HeadPlan
       Match: MatchPlan
+      OneToMany: OneToManyPlan option
       Loss: TermWeights
       AuxLoss: bool
       Predict: PredictPlan

@@ -31,14 +31,25 @@ public sealed record LossConfig(ClassLoss ClassLoss, double ClassWeight, double 
 /// num_boxes = max(ΣT, 1) as a float; class_error (100 − top-1 % on matched queries, 100 when there are
 /// none) and cardinality_error (|#(argmax ≠ K−1) − T| averaged over images) are logged, never weighted.
 /// </summary>
-public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
+public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, double oneToManyWeight = 1)
 {
+    /// <summary>Suffix of the one-to-many group's terms, as H-DETR names them (loss_ce_one2many, loss_bbox_0_one2many, ...).</summary>
+    public const string OneToManySuffix = "_one2many";
+
     public LossConfig Config { get; } = config;
 
     public HungarianMatcher Matcher { get; } = matcher;
 
-    /// <summary>Computes every term for the final set and each auxiliary set (suffixes _0, _1, ...).</summary>
-    public LossResult Compute(SetPrediction final, IReadOnlyList<SetPrediction> auxiliary, IReadOnlyList<ImageTargets> targets)
+    /// <summary>λ of H-DETR's one-to-many terms, on top of each term's own weight.</summary>
+    public double OneToManyWeight { get; } = oneToManyWeight;
+
+    /// <summary>
+    /// Computes every term for the final set and each auxiliary set (suffixes _0, _1, ...), and, for a
+    /// hybrid-matching model, the same terms of the one-to-many group against the targets repeated k times
+    /// (suffix _one2many; num_boxes counts the repeated targets), as H-DETR's training step does.
+    /// </summary>
+    public LossResult Compute(SetPrediction final, IReadOnlyList<SetPrediction> auxiliary, IReadOnlyList<ImageTargets> targets,
+                              OneToManySets? oneToMany = null)
     {
         HungarianMatcher.CheckTargets(targets);
         var device = final.Logits.Device;
@@ -50,6 +61,16 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
         AddSet(result, "", final, padded, matched, numBoxes, logClassError: true);
         for (var i = 0; i < auxiliary.Count; i++)
             AddSet(result, $"_{i}", auxiliary[i], padded, matched, numBoxes, logClassError: false);
+        if (oneToMany is { } many)
+        {
+            var repeated = targets.Select(t => new ImageTargets(t.Labels.Repeat(many.K), t.Boxes.Repeat(many.K, 1))).ToList();
+            using var manyPadded = new PaddedTargets(repeated, device, final.Boxes.DType);
+            var manyBoxes = Math.Max(1.0, repeated.Sum(t => t.Count));
+            var manyMatched = new MatchedTargets(repeated, device);
+            AddSet(result, OneToManySuffix, many.Final, manyPadded, manyMatched, manyBoxes, logClassError: false);
+            for (var i = 0; i < many.Auxiliary.Count; i++)
+                AddSet(result, $"_{i}{OneToManySuffix}", many.Auxiliary[i], manyPadded, manyMatched, manyBoxes, logClassError: false);
+        }
         result.Finish(this);
         scope.MoveOut(result.Terms.Values);
         scope.MoveOut(result.WeightedTotal);
@@ -62,7 +83,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
         var matching = System.Diagnostics.Stopwatch.StartNew();
         var indices = Matcher.Match(set, padded);
         result.MatchTime += matching.Elapsed;
-        result.Indices[suffix.Length == 0 ? "final" : "aux" + suffix] = indices;
+        result.Indices[suffix.Length == 0 || suffix == OneToManySuffix ? "final" + suffix : "aux" + suffix] = indices; // final, aux_0, final_one2many, aux_0_one2many
         var (batchIdx, srcIdx, labels, boxes) = matched.Gather(indices);
         var (b, q) = (set.Batch, set.Queries);
         var k = set.Logits.Size(-1);
@@ -114,9 +135,14 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
         return 100 - correct * (100.0 / m);
     }
 
-    /// <summary>The weight of a term ("loss_ce_1" → class weight), or null when the term is logged only.</summary>
+    /// <summary>
+    /// The weight of a term ("loss_ce_1" → class weight; "loss_ce_1_one2many" → class weight × λ), or null when
+    /// the term is logged only.
+    /// </summary>
     public double? Weight(string term)
     {
+        if (term.EndsWith(OneToManySuffix, StringComparison.Ordinal))
+            return Weight(term[..^OneToManySuffix.Length]) * OneToManyWeight;
         var name = term;
         var underscore = term.LastIndexOf('_');
         if (underscore > 0 && int.TryParse(term.AsSpan(underscore + 1), out _)) name = term[..underscore];
@@ -129,6 +155,9 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher)
         };
     }
 }
+
+/// <summary>The one-to-many group of a hybrid-matching model: its final and per-layer sets, and the repeat count k.</summary>
+public sealed record OneToManySets(SetPrediction Final, IReadOnlyList<SetPrediction> Auxiliary, int K);
 
 /// <summary>Every target of a batch concatenated once on the device, to gather matched labels and boxes.</summary>
 internal sealed class MatchedTargets(IReadOnlyList<ImageTargets> targets, Device device)

@@ -23,11 +23,18 @@ public static class PlanCriterion
         return new HungarianMatcher(cost, Solver(plan.Match.Solver));
     }
 
+    /// <summary>The one-to-many sets of a hybrid-matching model's training output (H-DETR), or null.</summary>
+    public static OneToManySets? OneToMany(Plan plan, Detr.Models.DetectorOutput output) =>
+        plan.OneToMany is { } many && output.OneToMany is { } o
+            ? new OneToManySets(new SetPrediction(o.Value.ManyLogits, o.Value.ManyBoxes),
+                                plan.AuxLoss ? o.Value.ManyAux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [], many.Value.K)
+            : null;
+
     public static SetCriterion Criterion(Plan plan)
     {
         var h = plan.Head;
         var loss = new LossConfig(h.Sigmoid ? ClassLoss.Focal : ClassLoss.Softmax, plan.Loss.Class, plan.Loss.L1, plan.Loss.Giou,
                                   NoObjectWeight: h.NoObjectWeight, FocalAlpha: h.FocalAlpha, FocalGamma: h.FocalGamma);
-        return new SetCriterion(loss, Matcher(plan));
+        return new SetCriterion(loss, Matcher(plan), plan.OneToMany is { } many ? many.Value.Weight : 1);
     }
 }

@@ -292,7 +292,7 @@ public sealed class Trainer : IDisposable
         try
         {
             var aux = plan.AuxLoss ? output.Aux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [];
-            losses = criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets);
+            losses = criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, PlanCriterion.OneToMany(plan, output));
         }
         catch (NonFinitePredictionException e)
         {
