@@ -166,6 +166,22 @@ let ``metrics.jsonl records follow the schema, eval and memory records included`
     Assert.True(abs (rss10 - rss2) <= 0.05 * rss2, sprintf "RSS %.1f MiB after epoch 2, %.1f MiB after epoch 10" rss2 rss10)
     Assert.Equal(number (at 2) "live_tensors", number (at 10) "live_tensors")
 
+[<Fact>]
+let ``A hybrid-matching spec trains its one-to-many group beside the one-to-one queries and evaluates without it`` () =
+    let run = newRun ()
+    let args = tinyOn dataset 1 |> List.map (fun a -> if a = "specs/conditional_detr_tiny.detr" then "specs/h_conditional_detr_tiny.detr" else a)
+    let r = train (args @ [ "--out"; run; "--log-every"; "1"; "--set"; "match.queries=20"; "--set"; "match.k=2" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let records = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")) |> Array.map (fun l -> JsonDocument.Parse(l).RootElement)
+    let trainRecord = records |> Array.find (fun e -> e.GetProperty("kind").GetString() = "train")
+    for k in [ "loss_ce_one2many"; "loss_bbox_one2many"; "loss_giou_one2many"; "loss_ce_0_one2many" ] do
+        Assert.True(trainRecord.GetProperty(k).GetDouble() > 0.0, k)
+    // The logged total is the sum of every weighted term, the one-to-many ones included.
+    let terms =
+        trainRecord.EnumerateObject() |> Seq.filter (fun p -> p.Name.StartsWith "loss_") |> Seq.sumBy (fun p -> p.Value.GetDouble())
+    Assert.Equal(trainRecord.GetProperty("loss").GetDouble(), terms, 3)
+    Assert.Contains(records, fun e -> e.GetProperty("kind").GetString() = "eval")
+
 /// Headless Chromium from Debian (`chromium`), installed by the test setup.
 let private chromium () =
     [ "/usr/bin/chromium"; "/usr/bin/chromium-browser"; "/usr/bin/google-chrome" ] |> List.tryFind File.Exists
