@@ -48,11 +48,25 @@ public class LeakTests
         for (var i = 0; i < 1000; i++) Step(); // warm-up: allocator pools, JIT tiers
         LiveCountCollection.SettleFinalizers();
         var liveAfterWarmUp = Tensor.LiveCount;
-        var rssAfterWarmUp = ResidentBytes();
+        var (nativeAfterWarmUp, heapAfterWarmUp) = Memory();
         for (var i = 0; i < 9000; i++) Step();
         LiveCountCollection.SettleFinalizers();
         Assert.Equal(liveAfterWarmUp, Tensor.LiveCount);
-        var growth = (double)(ResidentBytes() - rssAfterWarmUp) / rssAfterWarmUp;
-        Assert.True(growth < 0.05, $"RSS grew by {growth:P1} over 9,000 steps");
+        var (native, heap) = Memory();
+        var growth = (double)(native - nativeAfterWarmUp) / nativeAfterWarmUp;
+        Assert.True(growth < 0.05, $"RSS outside the .NET heap grew by {growth:P1} over 9,000 steps ({nativeAfterWarmUp / 1e6:F1} -> {native / 1e6:F1} MB)");
+        Assert.True(heap - heapAfterWarmUp < 1_000_000, $"the .NET heap grew from {heapAfterWarmUp / 1e6:F1} to {heap / 1e6:F1} MB");
+    }
+
+    /// <summary>
+    /// (resident bytes outside the .NET GC's committed memory, live .NET heap bytes) after a full collection.
+    /// The GC commits and releases memory for its own budgets (measured: committed 9.9 → 22.7 MB over 29,000
+    /// steps with the live heap flat at 1.4 MB), so RSS alone moves without any leak; a native leak shows in
+    /// the first number, a managed one in the second.
+    /// </summary>
+    private static (long Native, long Heap) Memory()
+    {
+        var info = GC.GetGCMemoryInfo();
+        return (ResidentBytes() - info.TotalCommittedBytes, info.HeapSizeBytes);
     }
 }
