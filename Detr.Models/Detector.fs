@@ -160,13 +160,13 @@ type Detector(config: DetectorConfig) as this =
         // itself in the decoder's self-attention; at inference only the one-to-one group exists.
         let hybrid = this.IsTraining && c.OneToManyQueries > 0
         let q = int64 c.Queries
-        let hs, reference, memory =
+        let hs, reference, memory =                                                            // hs [L, B, Q(+T), C]
             if hybrid then
                 let all = q + int64 c.OneToManyQueries
                 let apart = Array.init (int (all * all)) (fun i -> (int64 (i / int all) < q) <> (int64 (i % int all) < q))
                 let queryMask = Tensor.From(apart, all, all).To(images.Device)                      // [Q+T, Q+T]
                 transformer.Forward(src, fmask, queryEmbed.Weight, pos, queryMask)
-            else transformer.Forward(src, fmask, queryEmbed.Weight.Narrow(0, 0L, q), pos)     // hs [L, B, Q(+T), C]
+            else transformer.Forward(src, fmask, queryEmbed.Weight.Narrow(0, 0L, q), pos)
         use _ = FlopCounter.Enter "heads"
         let logits = classEmbed.Forward hs                                                   // [L, B, Q, K]
         let raw = bboxEmbed.Forward hs                                                       // [L, B, Q, 4]

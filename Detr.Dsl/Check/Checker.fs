@@ -67,7 +67,7 @@ let check (m: ModelView) : Diagnostic list =
     // Recipe: a drop after the last epoch never happens (a cosine schedule has no drops to check).
     let epochs = m.Int "train.epochs"
     if m.Word "train.schedule" = "step" then
-      for e in m.Ints "train.lr_drop" do
-          if e >= epochs then
-            add (Diagnostic.warning "DSL021" (m.RangeOf "train.lr_drop") (sprintf "train.lr_drop %d is not before the last epoch (%d): that drop never happens" e epochs))
+        for e in m.Ints "train.lr_drop" do
+            if e >= epochs then
+                add (Diagnostic.warning "DSL021" (m.RangeOf "train.lr_drop") (sprintf "train.lr_drop %d is not before the last epoch (%d): that drop never happens" e epochs))
     List.ofSeq diagnostics

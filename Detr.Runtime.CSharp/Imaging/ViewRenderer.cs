@@ -85,10 +85,10 @@ internal static unsafe class ViewRenderer
             var row = new float[RowFloats];
             var stride = Source.Width * 3;
             fixed (byte* pixels = Source.Pixels)
-            fixed (float* r = row)
+            fixed (float* r = row, vWeights = Vy.Weights)
                 for (var y = 0; y < Height; y++)
                 {
-                    VerticalScalar(pixels + Vy.Start[y] * stride + Lo * 3, stride, Vy.Count[y], Vy.Weights.AsSpan(y * Vy.MaxTaps), r, RowFloats);
+                    VerticalScalar(pixels + Vy.Start[y] * stride + Lo * 3, stride, Vy.Count[y], vWeights + y * Vy.MaxTaps, r, RowFloats);
                     for (var c = 0; c < 3; c++)
                     {
                         var output = dst + c * PlaneSize + y * PlaneWidth;
@@ -104,7 +104,7 @@ internal static unsafe class ViewRenderer
 
         // row[i] = Σ_k weight[k] · first[k·stride + i], i < count.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void VerticalScalar(byte* first, int stride, int taps, ReadOnlySpan<float> weight, float* row, int count)
+        private static void VerticalScalar(byte* first, int stride, int taps, float* weight, float* row, int count)
         {
             for (var i = 0; i < count; i++)
             {
@@ -191,12 +191,7 @@ internal static unsafe class ViewRenderer
                 }
                 Avx.Store(row + i, sum);
             }
-            for (; i < count; i++)
-            {
-                var sum = 0f;
-                for (var k = 0; k < taps; k++) sum = MathF.FusedMultiplyAdd(weight[k], first[k * stride + i], sum);
-                row[i] = sum;
-            }
+            VerticalScalar(first + i, stride, taps, weight, row + i, count - i);
         }
 
         /// <summary>dst[j][i] = src[i][j] for an 8×8 tile (strides in floats).</summary>

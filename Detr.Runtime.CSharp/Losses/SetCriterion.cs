@@ -52,38 +52,44 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
                               OneToManySets? oneToMany = null)
     {
         HungarianMatcher.CheckTargets(targets);
-        var device = final.Logits.Device;
-        using var padded = new PaddedTargets(targets, device, final.Boxes.DType);
-        var numBoxes = Math.Max(1.0, targets.Sum(t => t.Count)); // world size 1; the trainer averages across processes
-        var result = new LossResult(numBoxes);
+        var result = new LossResult(NumBoxes(targets));
         using var scope = DisposeScope.Enter();
-        var matched = new MatchedTargets(targets, device);
-        AddSet(result, "", final, padded, matched, numBoxes, logClassError: true);
-        for (var i = 0; i < auxiliary.Count; i++)
-            AddSet(result, $"_{i}", auxiliary[i], padded, matched, numBoxes, logClassError: false);
+        AddGroup(result, "", final, auxiliary, targets, logClassError: true);
         if (oneToMany is { } many)
-        {
-            var repeated = targets.Select(t => new ImageTargets(t.Labels.Repeat(many.K), t.Boxes.Repeat(many.K, 1))).ToList();
-            using var manyPadded = new PaddedTargets(repeated, device, final.Boxes.DType);
-            var manyBoxes = Math.Max(1.0, repeated.Sum(t => t.Count));
-            var manyMatched = new MatchedTargets(repeated, device);
-            AddSet(result, OneToManySuffix, many.Final, manyPadded, manyMatched, manyBoxes, logClassError: false);
-            for (var i = 0; i < many.Auxiliary.Count; i++)
-                AddSet(result, $"_{i}{OneToManySuffix}", many.Auxiliary[i], manyPadded, manyMatched, manyBoxes, logClassError: false);
-        }
+            AddGroup(result, OneToManySuffix, many.Final, many.Auxiliary,
+                     targets.Select(t => new ImageTargets(t.Labels.Repeat(many.K), t.Boxes.Repeat(many.K, 1))).ToList(), logClassError: false);
         result.Finish(this);
         scope.MoveOut(result.Terms.Values);
         scope.MoveOut(result.WeightedTotal);
         return result;
     }
 
-    private void AddSet(LossResult result, string suffix, SetPrediction set, PaddedTargets padded, MatchedTargets matched,
+    /// <summary>num_boxes = max(ΣT, 1); world size 1 (the trainer averages across processes).</summary>
+    private static double NumBoxes(IReadOnlyList<ImageTargets> targets) => Math.Max(1.0, targets.Sum(t => t.Count));
+
+    /// <summary>
+    /// The terms of one query group against its targets: the final set (indices "final" + suffix) and each
+    /// auxiliary set (terms _i + suffix, indices "aux_i" + suffix).
+    /// </summary>
+    private void AddGroup(LossResult result, string suffix, SetPrediction final, IReadOnlyList<SetPrediction> auxiliary,
+                          IReadOnlyList<ImageTargets> targets, bool logClassError)
+    {
+        var device = final.Logits.Device;
+        using var padded = new PaddedTargets(targets, device, final.Boxes.DType);
+        var numBoxes = NumBoxes(targets);
+        var matched = new MatchedTargets(targets, device);
+        AddSet(result, suffix, "final" + suffix, final, padded, matched, numBoxes, logClassError);
+        for (var i = 0; i < auxiliary.Count; i++)
+            AddSet(result, $"_{i}{suffix}", $"aux_{i}{suffix}", auxiliary[i], padded, matched, numBoxes, logClassError: false);
+    }
+
+    private void AddSet(LossResult result, string suffix, string indexName, SetPrediction set, PaddedTargets padded, MatchedTargets matched,
                         double numBoxes, bool logClassError)
     {
         var matching = System.Diagnostics.Stopwatch.StartNew();
         var indices = Matcher.Match(set, padded);
         result.MatchTime += matching.Elapsed;
-        result.Indices[suffix.Length == 0 || suffix == OneToManySuffix ? "final" + suffix : "aux" + suffix] = indices; // final, aux_0, final_one2many, aux_0_one2many
+        result.Indices[indexName] = indices;
         var (batchIdx, srcIdx, labels, boxes) = matched.Gather(indices);
         var (b, q) = (set.Batch, set.Queries);
         var k = set.Logits.Size(-1);

@@ -2,23 +2,19 @@
 /// beside the one-to-one queries without changing what they see, and does not exist at inference.
 module Detr.Models.Tests.HybridMatchingTests
 
-open System.IO
 open Xunit
 open Detr.Dsl
 open Detr.Models
 open Detr.Torch
-open Detr.Tests
+open Detr.Models.Tests.ParityFixture
 
 let private repeat = "match=repeat { k = 3, queries = 40, weight = 0.5, rule = hungarian { cost = 2 * class + 5 * l1 + 2 * giou } }"
 
 /// The shipped tiny spec with frozen batch norm, so that training and inference mode differ only in the queries.
-let private compileTiny (extra: string list) =
-    match Spec.loadModel (Path.Combine(TestPaths.root, "specs/conditional_detr_tiny.detr")) None ("backbone.frozen_bn=true" :: extra) with
-    | Result.Ok m, _ ->
-        match Compiler.compile m with
-        | Result.Ok c -> c
-        | Result.Error e -> failwithf "%A" e
-    | Result.Error e, _ -> failwithf "%A" e
+let private tiny =
+    { Folder = ""; Spec = "specs/conditional_detr_tiny.detr"; Model = "conditional_detr_tiny"; Overrides = [ "backbone.frozen_bn=true" ] }
+
+let private compileTiny (extra: string list) = ParityFixture.compile tiny extra
 
 [<Fact>]
 let ``A repeat rule compiles to a one-to-many group beside the one-to-one queries`` () =
