@@ -67,7 +67,7 @@ let run (args: ParseResults<BenchStepArgs>) =
             let batch, data = time (fun () -> (if not (batches.MoveNext()) then failwith "the synthetic set ran out of batches"); batches.Current)
             use _ = batch
             use scope = DisposeScope.Enter()
-            let output, forward = time (fun () -> model.Forward(batch.Images.To(device), batch.Mask.To(device)))
+            let output, forward = time (fun () -> let struct (images, mask) = batch.ImagesOn device in model.Forward(images, mask))
             let targets = batch.Targets |> Seq.map (fun t -> ImageTargets(t.Labels.To(device), t.Boxes.To(device))) |> ResizeArray
             let aux = if plan.AuxLoss then output.Aux |> List.map (fun (l, b) -> SetPrediction(l, b)) |> ResizeArray else ResizeArray()
             let losses, criterionMs = time (fun () -> criterion.Compute(SetPrediction(output.Logits, output.Boxes), aux, targets, PlanCriterion.OneToMany(plan, output)))

@@ -5,13 +5,19 @@ using Detr.Torch;
 namespace Detr.Runtime.Data;
 
 /// <summary>
-/// A padded batch: images [B, 3, H, W] float32 normalised with ImageNet's mean and std, zero padding at the
-/// bottom and right; mask [B, H, W] (true = padding); per image the targets (class ids, normalised cxcywh
-/// boxes), its id, original size and size after augmentation. Owns its tensors.
+/// A padded batch: pixels [B, 3, H, W] uint8 (the augmented images, zero padding at the bottom and right);
+/// mask [B, H, W] (true = padding); per image the targets (class ids, normalised cxcywh boxes), its id,
+/// original size and size after augmentation. Owns its tensors.
+/// <para>
+/// The images stay 8-bit until they reach the device, where <see cref="ImagesOn"/> normalises the whole
+/// batch (as detectron2's and mmdetection's data preprocessors do): the loader writes a quarter of the bytes
+/// and a GPU receives a quarter. The reference's images are 8-bit up to its Normalize too (PIL resizes 8-bit
+/// images), so the model sees the same floats as from float planes normalised on the host.
+/// </para>
 /// </summary>
 public sealed class Batch : IDisposable
 {
-    public required Tensor Images { get; init; }
+    public required Tensor Pixels { get; init; }
 
     public required Tensor Mask { get; init; }
 
@@ -28,9 +34,26 @@ public sealed class Batch : IDisposable
 
     public int Count => ImageIds.Length;
 
+    /// <summary>
+    /// The model's inputs on <paramref name="device"/>: images [B, 3, H, W] float32 normalised per channel as
+    /// (v/255 − mean)/std with ImageNet's mean and std, zero at the padding (as detr's nested tensors), and the
+    /// mask [B, H, W]. In the caller's dispose scope.
+    /// </summary>
+    public (Tensor Images, Tensor Mask) ImagesOn(Device device)
+    {
+        var mask = Mask.To(device);
+        var images = Pixels.To(device, DType.Float32);                                    // [B, 3, H, W] levels 0..255
+        using (var scale = Tensor.From(Collate.Scale, 1, 3, 1, 1).To(device))
+        using (var shift = Tensor.From(Collate.Shift, 1, 3, 1, 1).To(device))
+            images.Mul_(scale).Add_(shift);
+        using (var padding = mask.Unsqueeze(1))                                          // [B, 1, H, W]
+            images.MaskedFill_(padding, 0);
+        return (images, mask);
+    }
+
     public void Dispose()
     {
-        Images.Dispose();
+        Pixels.Dispose();
         Mask.Dispose();
         foreach (var t in Targets)
         {
@@ -46,6 +69,10 @@ public static class Collate
     public static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     public static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
+    /// <summary>Per channel 1/(255·std) and −mean/std: (v/255 − mean)/std as one multiply and one add.</summary>
+    internal static readonly float[] Scale = [.. Std.Select(s => 1f / (255f * s))];
+    internal static readonly float[] Shift = [.. Mean.Zip(Std, (m, s) => -m / s)];
+
     public static Batch Create(IReadOnlyList<DetectionSample> samples, IReadOnlyList<int> indices)
     {
         var b = samples.Count;
@@ -53,15 +80,15 @@ public static class Collate
         var w = samples.Max(s => s.Image.Width);
         // Rendered straight into uninitialised batch tensors over reused memory (TensorBuffers: no first touch
         // of fresh pages per batch); only the padding is then written (zeros in the images, true in the mask).
-        var images = TensorBuffers.Empty([b, 3, h, w]).DetachFromScope();
+        var images = TensorBuffers.Empty([b, 3, h, w], DType.UInt8).DetachFromScope();
         var maskTensor = TensorBuffers.Empty([b, h, w], DType.Bool).DetachFromScope();
-        var pixels = images.DataSpan<float>();
+        var pixels = images.DataSpan<byte>();
         var mask = maskTensor.DataSpan<bool>();
         for (var i = 0; i < b; i++)
         {
             var image = samples[i].Image;
             var planes = pixels.Slice(i * 3 * h * w, 3 * h * w);
-            image.RenderNormalised(planes, w, h, Mean, Std);
+            image.Render(planes, w, h);
             var imageMask = mask.Slice(i * h * w, h * w);
             for (var y = 0; y < image.Height; y++)
             {
@@ -75,7 +102,7 @@ public static class Collate
         var targets = samples.Select(s => new ImageTargets(Tensor.From(s.Labels).DetachFromScope(), Tensor.From(Normalise(s), s.Count, 4).DetachFromScope())).ToList();
         return new Batch
         {
-            Images = images,
+            Pixels = images,
             Mask = maskTensor,
             Targets = targets,
             ImageIds = samples.Select(s => s.ImageId).ToArray(),

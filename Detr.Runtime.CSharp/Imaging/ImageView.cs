@@ -4,7 +4,7 @@ namespace Detr.Runtime.Imaging;
 /// A decoded image seen through the geometric augmentations applied so far — a region of the source
 /// (fractional pixels), an output size and a horizontal flip — without resampling at every step. The
 /// pixels are produced once, by one separable resampling pass from the source, straight into the batch's
-/// normalised float planes (<see cref="RenderNormalised"/>, <see cref="ViewRenderer"/>). One pass instead of DETR's two resizes around a
+/// 8-bit planes (<see cref="Render"/>, <see cref="ViewRenderer"/>). One pass instead of DETR's two resizes around a
 /// crop changes pixel values slightly, never the geometry: boxes follow the same exact arithmetic.
 /// </summary>
 public sealed record ImageView(RgbImage Source, double SourceX, double SourceY, double SourceWidth, double SourceHeight, int Width, int Height, bool Flipped)
@@ -32,21 +32,20 @@ public sealed record ImageView(RgbImage Source, double SourceX, double SourceY, 
     }
 
     /// <summary>
-    /// Writes the view, normalised per channel as (v/255 − mean)/std, into three planes of
-    /// <paramref name="planeWidth"/> × <paramref name="planeHeight"/> floats (the view at the top left).
+    /// Writes the view into three 8-bit planes (R, G, B) of <paramref name="planeWidth"/> ×
+    /// <paramref name="planeHeight"/> bytes, the view at the top left; the rest of the planes is not touched.
     /// </summary>
-    public void RenderNormalised(Span<float> planes, int planeWidth, int planeHeight, ReadOnlySpan<float> mean, ReadOnlySpan<float> std) =>
-        ViewRenderer.Render(this, planes, planeWidth, planeHeight, mean, std);
+    public void Render(Span<byte> planes, int planeWidth, int planeHeight) => ViewRenderer.Render(this, planes, planeWidth, planeHeight);
 
-    /// <summary>The view as an 8-bit image (for drawing and tests).</summary>
+    /// <summary>The view as an interleaved 8-bit image (for drawing and tests).</summary>
     public RgbImage Materialize()
     {
-        var planes = new float[3 * Width * Height];
-        RenderNormalised(planes, Width, Height, [0, 0, 0], [1 / 255f, 1 / 255f, 1 / 255f]);
+        var size = Width * Height;
+        var planes = new byte[3 * size];
+        Render(planes, Width, Height);
         var image = new RgbImage(Width, Height);
-        for (var i = 0; i < Width * Height; i++)
-            for (var c = 0; c < 3; c++)
-                image.Pixels[3 * i + c] = (byte)Math.Clamp((int)MathF.Round(planes[c * Width * Height + i]), 0, 255);
+        for (var i = 0; i < size; i++)
+            for (var c = 0; c < 3; c++) image.Pixels[3 * i + c] = planes[c * size + i];
         return image;
     }
 }

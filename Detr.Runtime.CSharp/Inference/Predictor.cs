@@ -29,7 +29,8 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
         using var scope = DisposeScope.Enter();
         using var noGrad = LibTorch.NoGrad();
         model.Eval();
-        var output = model.Forward(batch.Images.To(device), batch.Mask.To(device), null);
+        var (images, mask) = batch.ImagesOn(device);
+        var output = model.Forward(images, mask, null);
         return PostProcess.Apply(output.Logits, output.Boxes, [(image.Height, image.Width)], plan.Head, plan.Predict)[0];
     }
 

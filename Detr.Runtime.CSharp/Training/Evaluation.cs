@@ -31,7 +31,8 @@ public static class Evaluation
                 using (LibTorch.NoGrad())
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var output = model.Forward(batch.Images.To(device), batch.Mask.To(device), null);
+                    var (images, mask) = batch.ImagesOn(device);
+                    var output = model.Forward(images, mask, null);
                     var sizes = batch.OriginalSizes.Select(s => (s.H, s.W)).ToArray();
                     var detections = PostProcess.Apply(output.Logits, output.Boxes, sizes, plan.Head, plan.Predict);
                     for (var i = 0; i < batch.Count; i++)

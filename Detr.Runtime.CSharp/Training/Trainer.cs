@@ -286,7 +286,8 @@ public sealed class Trainer : IDisposable
     {
         using var scope = DisposeScope.Enter();
         var device = options.Device;
-        var output = model.Forward(batch.Images.To(device), batch.Mask.To(device), null);
+        var (images, mask) = batch.ImagesOn(device);
+        var output = model.Forward(images, mask, null);
         var targets = batch.Targets.Select(t => new ImageTargets(t.Labels.To(device), t.Boxes.To(device))).ToList();
         LossResult losses;
         try

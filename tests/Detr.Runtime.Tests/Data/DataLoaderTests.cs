@@ -23,7 +23,7 @@ public class DataLoaderTests
         {
             using (batch)
             {
-                bytes.Add(batch.Images.ToBytes());
+                bytes.Add(batch.Pixels.ToBytes());
                 bytes.Add(batch.Mask.ToBytes());
                 foreach (var t in batch.Targets) { bytes.Add(t.Labels.ToBytes()); bytes.Add(t.Boxes.ToBytes()); }
                 bytes.Add(batch.ImageIds.SelectMany(BitConverter.GetBytes).ToArray());

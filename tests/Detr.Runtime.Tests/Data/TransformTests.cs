@@ -78,21 +78,44 @@ public class TransformTests
         var a = new DetectionSample(ImageView.Of(new RgbImage(4, 2)), [0, 0, 2, 2], [1], [4], 1, (2, 4));
         var b = new DetectionSample(ImageView.Of(new RgbImage(3, 3)), [1, 1, 3, 3], [2], [4], 2, (3, 3));
         using var batch = Collate.Create([a, b], [0, 1]);
-        Assert.Equal(new long[] { 2, 3, 3, 4 }, batch.Images.Shape);
+        Assert.Equal(new long[] { 2, 3, 3, 4 }, batch.Pixels.Shape);
+        Assert.Equal(DType.UInt8, batch.Pixels.DType);
         var mask = batch.Mask.ToArray<bool>();
         // image 0 (4x2 in a 4x3 canvas): last row padded; image 1 (3x3): last column padded.
         Assert.Equal(new[] { false, false, false, false, false, false, false, false, true, true, true, true }, mask[..12]);
         Assert.Equal(new[] { false, false, false, true, false, false, false, true, false, false, false, true }, mask[12..]);
-        var pixels = batch.Images.ToArray<float>();
-        Assert.Equal(0f, pixels[2 * 4 + 0]);                        // padded pixel of image 0, channel 0
-        // every padded position is zero in all three channels (the tensors start uninitialised)
+        var levels = batch.Pixels.ToArray<byte>();
+        using var scope = DisposeScope.Enter();
+        var (images, _) = batch.ImagesOn(Device.Cpu);
+        var pixels = images.ToArray<float>();
+        // every padded position is zero in all three channels, as levels and normalised (the tensors start uninitialised)
         for (var i = 0; i < 2; i++)
             for (var p = 0; p < 12; p++)
                 if (mask[i * 12 + p])
-                    for (var c = 0; c < 3; c++) Assert.Equal(0f, pixels[i * 36 + c * 12 + p]);
+                    for (var c = 0; c < 3; c++)
+                    {
+                        Assert.Equal(0, levels[i * 36 + c * 12 + p]);
+                        Assert.Equal(0f, pixels[i * 36 + c * 12 + p]);
+                    }
         Assert.Equal((0 / 255f - 0.485f) / 0.229f, pixels[0], 6);   // a black image pixel, normalised
         // targets: normalised cxcywh of the augmented image
         Assert.Equal(new float[] { 0.25f, 0.5f, 0.5f, 1f }, batch.Targets[0].Boxes.ToArray<float>());
         Assert.Equal(new float[] { 2 / 3f, 2 / 3f, 2 / 3f, 2 / 3f }, batch.Targets[1].Boxes.ToArray<float>());
+    }
+
+    [Fact]
+    public void Images_on_the_device_are_the_levels_normalised_with_imagenet_mean_and_std()
+    {
+        var image = new RgbImage(2, 1);
+        byte[] colours = [200, 100, 50, 0, 255, 17];
+        colours.CopyTo(image.Pixels, 0);
+        var sample = new DetectionSample(ImageView.Of(image), [0, 0, 1, 1], [1], [1], 1, (1, 2));
+        using var batch = Collate.Create([sample], [0]);
+        Assert.Equal(new byte[] { 200, 0, 100, 255, 50, 17 }, batch.Pixels.ToArray<byte>());   // planar R, G, B
+        using var scope = DisposeScope.Enter();
+        var pixels = batch.ImagesOn(Device.Cpu).Images.ToArray<float>();
+        for (var c = 0; c < 3; c++)
+            for (var x = 0; x < 2; x++)
+                Assert.Equal((colours[3 * x + c] / 255.0 - Collate.Mean[c]) / Collate.Std[c], pixels[c * 2 + x], 5);
     }
 }
