@@ -24,6 +24,8 @@ type DetectorConfig =
       /// Prior probability for the sigmoid class bias, −log((1 − p)/p).
       Prior: float
       Depth: int
+      /// ResNet stem channels (torchvision: 64), doubled per stage.
+      BackboneWidth: int
       Dilation: bool
       FrozenBn: bool
       TrainableStages: int
@@ -61,9 +63,9 @@ type DetectorOutput =
       Trace: Map<string, Tensor> }
 
 /// detr's `Backbone` (backbone.0): `body` is the ResNet; `Joiner` (backbone) puts the position encoding at `1`.
-type BackboneBase(depth: int, dilation: bool, frozen: bool, lastStage: int) as this =
+type BackboneBase(depth: int, width: int, dilation: bool, frozen: bool, lastStage: int) as this =
     inherit Module()
-    let body = this.RegisterModule("body", new ResNetBody(depth, dilation, frozen, lastStage))
+    let body = this.RegisterModule("body", new ResNetBody(depth, width, dilation, frozen, lastStage))
     member _.Body = body
 
 type Joiner(backbone: BackboneBase, position: Module) as this =
@@ -108,7 +110,7 @@ type DetrTransformer(config: DetectorConfig) as this =
 type Detector(config: DetectorConfig) as this =
     inherit Module()
     let c = config
-    let backboneBase = new BackboneBase(c.Depth, c.Dilation, c.FrozenBn, int (c.Stage.Substring 1))
+    let backboneBase = new BackboneBase(c.Depth, c.BackboneWidth, c.Dilation, c.FrozenBn, int (c.Stage.Substring 1))
     let position: Module =
         match c.Position with
         | Sine(normalize, temperature, scale) -> new PositionEmbeddingSine(c.Dim / 2, temperature, normalize, scale, 0.0)

@@ -59,8 +59,9 @@ type Bottleneck(inplanes: int, planes: int, stride: int, dilation: int, downsamp
         scope.MoveOut(Functional.Relu(out + identity))
 
 /// The ResNet body without pooling and fc (DETR's IntermediateLayerGetter), returning the requested stages.
-/// Stages after `lastStage` (2..5 for c2..c5) are not built: `returns = [c4]` has no layer4.
-type ResNetBody(depth: int, dilation: bool, frozen: bool, lastStage: int) as this =
+/// Stages after `lastStage` (2..5 for c2..c5) are not built: `returns = [c4]` has no layer4. `width` is the
+/// stem's channels (torchvision: 64), doubled per stage; a smaller width scales the network down.
+type ResNetBody(depth: int, width: int, dilation: bool, frozen: bool, lastStage: int) as this =
     inherit Module()
     let bottleneck = depth >= 50
     let blocks =
@@ -70,16 +71,16 @@ type ResNetBody(depth: int, dilation: bool, frozen: bool, lastStage: int) as thi
         | 101 -> [ 3; 4; 23; 3 ]
         | d -> invalidArg "depth" (sprintf "no ResNet-%d" d)
     let expansion = if bottleneck then 4 else 1
-    let conv1 = this.RegisterModule("conv1", new Conv2d(3, 64, 7, 2, 3, 1, false))
+    let conv1 = this.RegisterModule("conv1", new Conv2d(3, width, 7, 2, 3, 1, false))
     let bn1 =
-        let m, f = Norm2d.Create(64, frozen)
+        let m, f = Norm2d.Create(width, frozen)
         this.RegisterModule("bn1", m) |> ignore
         f
-    let mutable inplanes = 64
+    let mutable inplanes = width
     let mutable currentDilation = 1
     let layers =
         [ for stage in 0 .. lastStage - 2 do
-            let planes = 64 * pown 2 stage
+            let planes = width * pown 2 stage
             let dilate = dilation && stage = 3
             let mutable stride = if stage = 0 then 1 else 2
             let previousDilation = currentDilation
@@ -102,7 +103,7 @@ type ResNetBody(depth: int, dilation: bool, frozen: bool, lastStage: int) as thi
         | _ -> failwith "unknown block"
 
     /// Channels of stages c2..c5.
-    member _.Channels = [ 64; 128; 256; 512 ] |> List.map ((*) expansion)
+    member _.Channels = [ 1; 2; 4; 8 ] |> List.map (fun m -> m * width * expansion)
 
     /// images [B, 3, H, W] -> the stages c2..c5 listed in `returns` (names "c2".."c5"), in order.
     /// Each block's input is freed as soon as the next block's output exists, unless it is a returned stage:

@@ -52,7 +52,7 @@ let check (m: ModelView) : Diagnostic list =
         add (error m "DSL016" "collaborate" "collaborate = co { ... } needs a multi-scale pyramid: add neck = multiscale { levels = ... }")
 
     // Shape inference: backbone → projection → dim → positional encoding → attention.
-    let stages = ShapeRules.returned (m.Int "backbone.depth") (m.Bool "backbone.dilation") (m.Words "backbone.returns")
+    let stages = ShapeRules.returned (m.Int "backbone.depth") (m.Int "backbone.width") (m.Bool "backbone.dilation") (m.Words "backbone.returns")
     let levels = if multiscale then Some(m.Int "neck.levels") else None
     let shapeChecks =
         [ (fun () -> ShapeRules.project stages levels dim |> Result.map ignore), (if multiscale then "neck.levels" else "backbone.returns"), "DSL013"

@@ -17,16 +17,17 @@ let private mlp (i: int) (h: int) (o: int) (layers: int) =
     List.pairwise dims |> List.sumBy (fun (a, b) -> linear a b)
 
 /// ResNet convolution weights (no biases) per stage: stem, layer1..layer4; BN affine when not frozen.
-let resnetStages (depth: int) (frozenBn: bool) : int64 list =
+/// `width`: the stem's channels (torchvision: 64), doubled per stage.
+let resnetStages (depth: int) (width: int) (frozenBn: bool) : int64 list =
     let bottleneck = depth >= 50
     let blocks = match depth with 18 -> [ 2; 2; 2; 2 ] | 34 | 50 -> [ 3; 4; 6; 3 ] | 101 -> [ 3; 4; 23; 3 ] | d -> failwithf "resnet depth %d" d
     let bn (c: int) = if frozenBn then 0L else 2L * int64 c
     let conv (i: int) (o: int) (k: int) = int64 i * int64 o * int64 (k * k)
-    let stem = conv 3 64 7 + bn 64
-    let mutable inplanes = 64
+    let stem = conv 3 width 7 + bn width
+    let mutable inplanes = width
     let layers =
         [ for stage in 0..3 do
-            let w = 64 * pown 2 stage
+            let w = width * pown 2 stage
             let outC = if bottleneck then 4 * w else w
             let mutable total = 0L
             for b in 0 .. blocks.[stage] - 1 do
@@ -46,10 +47,11 @@ let count (m: ModelView) : Count list =
     let depth = m.Int "backbone.depth"
     // Stages after the deepest returned one are not built (returns = [c4]: no layer4).
     let deepest = m.Words "backbone.returns" |> List.map (fun s -> int (s.Substring 1)) |> List.max
-    let stages = resnetStages depth (m.Bool "backbone.frozen_bn") |> List.mapi (fun i n -> if i <= deepest - 1 then n else 0L)
+    let width = m.Int "backbone.width"
+    let stages = resnetStages depth width (m.Bool "backbone.frozen_bn") |> List.mapi (fun i n -> if i <= deepest - 1 then n else 0L)
     let trainableStages = if m.Float "backbone.lr" > 0.0 then m.Int "backbone.trainable" else 0
     let backboneTrainable = stages |> List.rev |> List.truncate trainableStages |> List.sum
-    let returned = ShapeRules.returned depth (m.Bool "backbone.dilation") (m.Words "backbone.returns")
+    let returned = ShapeRules.returned depth width (m.Bool "backbone.dilation") (m.Words "backbone.returns")
     let multiscale = m.Kind "neck" = "multiscale"
     let levels = if multiscale then m.Int "neck.levels" else 1
     let neck =

@@ -79,6 +79,7 @@ and all: KindSchema list =
       { Kind = "resnet"; Doc = "ResNet backbone (torchvision layout, frozen batch norm as in DETR)"
         Fields =
           [ { Name = "depth"; Type = FieldType.IntChoice [ 18L; 34L; 50L; 101L ]; Default = (fun () -> RValue.Int 50L); Doc = "18, 34, 50 or 101 layers" }
+            int "width" (8L, 256L) 64L "channels of the stem, doubled per stage (torchvision's ResNets: 64; smaller scales a ResNet down)"
             bool "frozen_bn" true "batch norm with frozen statistics and affine parameters (buffers, not trained)"
             bool "dilation" false "dilate the last stage instead of striding it (DC5: stride 16)"
             { Name = "returns"; Type = FieldType.List(FieldType.Enum [ "c2"; "c3"; "c4"; "c5" ]); Default = (fun () -> RValue.List [ RValue.Word "c5" ]); Doc = "stages whose features go on (c2..c5)" }

@@ -7,17 +7,18 @@ open Detr.Dsl
 /// A feature map: channels and stride relative to the image.
 type FeatureMap = { Name: string; Channels: int; Stride: int }
 
-/// ResNet stage outputs (torchvision layout). DC5 (dilation) keeps c5 at stride 16.
-let backboneStages (depth: int) (dilation: bool) : FeatureMap list =
+/// ResNet stage outputs (torchvision layout; `width` = the stem's channels, 64 in torchvision, doubled per
+/// stage). DC5 (dilation) keeps c5 at stride 16.
+let backboneStages (depth: int) (width: int) (dilation: bool) : FeatureMap list =
     let expansion = if depth >= 50 then 4 else 1
-    [ { Name = "c2"; Channels = 64 * expansion; Stride = 4 }
-      { Name = "c3"; Channels = 128 * expansion; Stride = 8 }
-      { Name = "c4"; Channels = 256 * expansion; Stride = 16 }
-      { Name = "c5"; Channels = 512 * expansion; Stride = (if dilation then 16 else 32) } ]
+    [ { Name = "c2"; Channels = width * expansion; Stride = 4 }
+      { Name = "c3"; Channels = 2 * width * expansion; Stride = 8 }
+      { Name = "c4"; Channels = 4 * width * expansion; Stride = 16 }
+      { Name = "c5"; Channels = 8 * width * expansion; Stride = (if dilation then 16 else 32) } ]
 
 /// The stages the backbone returns, in c2..c5 order.
-let returned (depth: int) (dilation: bool) (returns: string list) =
-    backboneStages depth dilation |> List.filter (fun s -> List.contains s.Name returns)
+let returned (depth: int) (width: int) (dilation: bool) (returns: string list) =
+    backboneStages depth width dilation |> List.filter (fun s -> List.contains s.Name returns)
 
 /// Input projections to the model width: one per returned stage, then extra stride-2 levels.
 let project (stages: FeatureMap list) (levels: int option) (dim: int) : Result<FeatureMap list, string> =

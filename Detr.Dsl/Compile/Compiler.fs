@@ -41,6 +41,7 @@ let private detector (v: ModelView) : DetectorConfig =
       Sigmoid = sigmoid
       Prior = if sigmoid then v.Float "head.prior" else 0.01
       Depth = v.Int "backbone.depth"
+      BackboneWidth = v.Int "backbone.width"
       Dilation = v.Bool "backbone.dilation"
       FrozenBn = v.Bool "backbone.frozen_bn"
       // lr = 0 freezes the whole backbone, as detr's `train_backbone = lr_backbone > 0`.
