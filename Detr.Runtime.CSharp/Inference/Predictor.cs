@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Detr.Dsl;
@@ -102,18 +101,16 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
 
     private string Svg(RgbImage image, Detections d, IEnumerable<int> kept)
     {
-        string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
-        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{image.Width}\" height=\"{image.Height}\" viewBox=\"0 0 {image.Width} {image.Height}\">");
-        svg.Append($"<image width=\"{image.Width}\" height=\"{image.Height}\" href=\"data:image/jpeg;base64,{Convert.ToBase64String(JpegCodec.Encode(image, 90))}\"/>");
+        var drawing = new SvgDrawing(image);
         var font = Math.Max(8, image.Width / 40.0);
         foreach (var i in kept)
         {
             var c = Palette[(int)(d.Labels[i] % Palette.Length)];
             var colour = $"rgb({c[0]},{c[1]},{c[2]})";
             var b = d.Boxes[i];
-            svg.Append($"<rect x=\"{F(b[0])}\" y=\"{F(b[1])}\" width=\"{F(b[2] - b[0])}\" height=\"{F(b[3] - b[1])}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{F(Math.Max(1, image.Width / 200.0))}\"/>");
-            svg.Append($"<text x=\"{F(b[0] + 2)}\" y=\"{F(Math.Max(b[1] - 2, font))}\" font-size=\"{F(font)}\" fill=\"{colour}\">{WebUtility.HtmlEncode($"{Name(d.Labels[i])} {d.Scores[i]:0.00}")}</text>");
+            drawing.Box(b[0], b[1], b[2] - b[0], b[3] - b[1], colour, Math.Max(1, image.Width / 200.0))
+                   .Label(b[0] + 2, Math.Max(b[1] - 2, font), font, colour, $"{Name(d.Labels[i])} {d.Scores[i]:0.00}");
         }
-        return svg.Append("</svg>").ToString();
+        return drawing.ToString();
     }
 }

@@ -110,12 +110,9 @@ public static class Report
             }
             catch (ImageDecodeException) { continue; }
             var scale = Math.Max(1.0, 256.0 / Math.Max(image.Width, image.Height));
-            var (w, h) = (image.Width * scale, image.Height * scale);
-            var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{F(w)}\" height=\"{F(h)}\" viewBox=\"0 0 {image.Width} {image.Height}\">");
-            svg.Append($"<image width=\"{image.Width}\" height=\"{image.Height}\" href=\"data:image/jpeg;base64,{Convert.ToBase64String(JpegCodec.Encode(image, 90))}\"/>");
+            var svg = new SvgDrawing(image, scale);
             var stroke = Math.Max(0.6, image.Width / 200.0);
-            foreach (var o in record.Objects)
-                svg.Append($"<rect x=\"{F(o.X)}\" y=\"{F(o.Y)}\" width=\"{F(o.W)}\" height=\"{F(o.H)}\" fill=\"none\" stroke=\"white\" stroke-dasharray=\"2,2\" stroke-width=\"{F(stroke)}\"/>");
+            foreach (var o in record.Objects) svg.Box(o.X, o.Y, o.W, o.H, "white", stroke, dashed: true);
             var shown = 0;
             var detections = node["detections"]!.AsArray().OrderByDescending(d => d!["score"]!.GetValue<double>()).ToList();
             // An undertrained model may score nothing above the threshold: then its three best are drawn, faded.
@@ -129,11 +126,10 @@ public static class Report
                 var b = d["bbox"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
                 var colour = Colours[(int)(label % Colours.Length)];
                 var text = $"{(names.TryGetValue(label, out var n) ? n : label.ToString(CultureInfo.InvariantCulture))} {score:0.00}";
-                svg.Append($"<rect x=\"{F(b[0])}\" y=\"{F(b[1])}\" width=\"{F(b[2])}\" height=\"{F(b[3])}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{F(stroke * 1.5)}\"{(faded ? " opacity=\"0.55\"" : "")}/>");
-                svg.Append($"<text x=\"{F(b[0] + 1)}\" y=\"{F(Math.Max(b[1] - 1, 6))}\" font-size=\"{F(Math.Max(5, image.Width / 28.0))}\" fill=\"{colour}\" stroke=\"black\" stroke-width=\"0.15\">{WebUtility.HtmlEncode(text)}</text>");
+                svg.Box(b[0], b[1], b[2], b[3], colour, stroke * 1.5, opacity: faded ? 0.55 : 1)
+                   .Label(b[0] + 1, Math.Max(b[1] - 1, 6), Math.Max(5, image.Width / 28.0), colour, text, outline: true);
                 shown++;
             }
-            svg.Append("</svg>");
             var caption = faded ? $"no detection scores {threshold} or more; the best {shown}, faded" : $"{shown} detections";
             html.Append($"<figure>{svg}<figcaption>image {imageId}: {caption}, {record.Objects.Count} objects</figcaption></figure>");
         }
