@@ -42,7 +42,11 @@ public sealed class Batch : IDisposable
     public (Tensor Images, Tensor Mask) ImagesOn(Device device)
     {
         var mask = Mask.To(device);
-        var images = Pixels.To(device, DType.Float32);                                    // [B, 3, H, W] levels 0..255
+        // Bytes cross to the device, then become floats there (to(device, dtype) in one call would convert on
+        // the host first and send four times the bytes).
+        Tensor images;                                                                   // [B, 3, H, W] levels 0..255
+        using (var pixels = Pixels.To(device))
+            images = pixels.To(DType.Float32);
         using (var scale = Tensor.From(Collate.Scale, 1, 3, 1, 1).To(device))
         using (var shift = Tensor.From(Collate.Shift, 1, 3, 1, 1).To(device))
             images.Mul_(scale).Add_(shift);
