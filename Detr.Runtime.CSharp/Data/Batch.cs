@@ -39,7 +39,20 @@ public sealed class Batch : IDisposable
     /// (v/255 − mean)/std with ImageNet's mean and std, zero at the padding (as detr's nested tensors), and the
     /// mask [B, H, W]. In the caller's dispose scope.
     /// </summary>
-    public (Tensor Images, Tensor Mask) ImagesOn(Device device)
+    public (Tensor Images, Tensor Mask) ImagesOn(Device device) =>
+        device.Type == DeviceType.Cpu ? (NormalisedOnHost(), Mask.To(device)) : NormalisedWithTorch(device);
+
+    /// <summary>On the CPU: one pass into pooled memory (<see cref="HostNormalisation"/>).</summary>
+    internal Tensor NormalisedOnHost()
+    {
+        var shape = Pixels.Shape;                                                        // [B, 3, H, W]
+        var images = TensorBuffers.Empty(shape);
+        HostNormalisation.Normalise(Pixels.DataSpan<byte>(), images.DataSpan<float>(), (int)shape[2], (int)shape[3], Sizes, Collate.Scale, Collate.Shift);
+        return images;
+    }
+
+    /// <summary>On another device (a GPU): the bytes cross, then libtorch normalises there.</summary>
+    internal (Tensor Images, Tensor Mask) NormalisedWithTorch(Device device)
     {
         var mask = Mask.To(device);
         // Bytes cross to the device, then become floats there (to(device, dtype) in one call would convert on

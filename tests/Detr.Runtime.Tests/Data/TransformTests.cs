@@ -118,4 +118,23 @@ public class TransformTests
             for (var x = 0; x < 2; x++)
                 Assert.Equal((colours[3 * x + c] / 255.0 - Collate.Mean[c]) / Collate.Std[c], pixels[c * 2 + x], 5);
     }
+
+    [Fact]
+    public void Host_normalisation_gives_the_same_bits_as_libtorch_on_the_device_path()
+    {
+        var rng = new Random(4);
+        DetectionSample Random(int w, int h)
+        {
+            var image = new RgbImage(w, h);
+            rng.NextBytes(image.Pixels);
+            return new DetectionSample(ImageView.Of(image), [0, 0, 1, 1], [1], [1], 1, (h, w));
+        }
+        // odd widths: rows end in a scalar tail; the second image is padded on the right and at the bottom
+        using var batch = Collate.Create([Random(37, 21), Random(20, 13)], [0, 1]);
+        using var scope = DisposeScope.Enter();
+        var host = batch.NormalisedOnHost();
+        var (torch, _) = batch.NormalisedWithTorch(Device.Cpu);
+        Assert.Equal(torch.Shape, host.Shape);
+        Assert.Equal(torch.ToArray<float>(), host.ToArray<float>());
+    }
 }
