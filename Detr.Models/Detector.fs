@@ -120,6 +120,14 @@ type Detector(config: DetectorConfig) as this =
     let inputProj = this.RegisterModule("input_proj", new Conv2d(channels, c.Dim, 1))
     // H-DETR keeps both groups in one embedding, one-to-one rows first (models/deformable_detr.py query_embed).
     let queryEmbed = this.RegisterModule("query_embed", new Embedding(c.Queries + c.OneToManyQueries, c.Dim))
+    // Hybrid matching's self-attention mask [Q+T, Q+T] (true = not attended: the other group), built once; a
+    // non-persistent buffer, so it moves with the model and stays out of the state dict.
+    let groupsApart =
+        if c.OneToManyQueries = 0 then None
+        else
+            let all = c.Queries + c.OneToManyQueries
+            let apart = Array.init (all * all) (fun i -> (i / all < c.Queries) <> (i % all < c.Queries))
+            Some(this.RegisterBuffer("query_groups_apart", Tensor.From(apart, int64 all, int64 all), persistent = false))
     let transformer = this.RegisterModule("transformer", new DetrTransformer(c))
     let classEmbed = this.RegisterModule("class_embed", new Linear(c.Dim, c.Logits))
     let bboxEmbed = this.RegisterModule("bbox_embed", new Mlp(c.Dim, c.Dim, 4, 3))
@@ -163,12 +171,9 @@ type Detector(config: DetectorConfig) as this =
         let hybrid = this.IsTraining && c.OneToManyQueries > 0
         let q = int64 c.Queries
         let hs, reference, memory =                                                            // hs [L, B, Q(+T), C]
-            if hybrid then
-                let all = q + int64 c.OneToManyQueries
-                let apart = Array.init (int (all * all)) (fun i -> (int64 (i / int all) < q) <> (int64 (i % int all) < q))
-                let queryMask = Tensor.From(apart, all, all).To(images.Device)                      // [Q+T, Q+T]
-                transformer.Forward(src, fmask, queryEmbed.Weight, pos, queryMask)
-            else transformer.Forward(src, fmask, queryEmbed.Weight.Narrow(0, 0L, q), pos)
+            match groupsApart with
+            | Some queryMask when hybrid -> transformer.Forward(src, fmask, queryEmbed.Weight, pos, queryMask)
+            | _ -> transformer.Forward(src, fmask, queryEmbed.Weight.Narrow(0, 0L, q), pos)
         use _ = FlopCounter.Enter "heads"
         let logits = classEmbed.Forward hs                                                   // [L, B, Q, K]
         let raw = bboxEmbed.Forward hs                                                       // [L, B, Q, 4]
