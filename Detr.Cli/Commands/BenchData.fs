@@ -29,7 +29,7 @@ let run (args: ParseResults<BenchDataArgs>) =
     let scale = args.GetResult(Scale, (if data = "synthetic" then 0.16 else 1.0))
     let workers = args.GetResult(Workers, 2)
     let r = DataBenchmark.Run(dataset, AugmentConfig.Scaled scale, workers, args.GetResult(Batch, 8), args.GetResult(Images, 1000), args.GetResult(Repeats, 3))
-    printfn "%d images from %s, %d workers, DETR augmentation x%.2f, median of %d passes" r.Images root workers scale r.Repeats
+    printfn "%d images from %s, %d workers, DETR augmentation x%.2f, median of %d passes (each over the images %d times)" r.Images root workers scale r.Repeats r.Rounds
     printfn "  raw libjpeg-turbo decode      %8.0f images/s (baseline, %d threads; spread %.0f%%)" r.DecodeImagesPerSecond workers (100.0 * r.DecodeSpread)
     printfn "  loader (decode+augment+batch) %8.0f images/s  = %.0f%% of raw decode (spread %.0f%%)" r.LoaderImagesPerSecond (100.0 * r.Ratio) (100.0 * r.LoaderSpread)
     printfn "  loader + CPU normalisation    %8.0f images/s  = %.0f%% of raw decode (spread %.0f%%): what a CPU training step receives" r.CpuInputImagesPerSecond (100.0 * r.CpuInputRatio) (100.0 * r.CpuInputSpread)

@@ -11,10 +11,12 @@ namespace Detr.Runtime.Data;
 /// (<see cref="Batch.ImagesOn"/> on the CPU; on a GPU it runs there), against raw libjpeg-turbo decoding (read + decode, as the loader does) of the same files with the
 /// same number of threads, in the same run. Both are warmed up by one full pass (files in the page cache,
 /// code past the JIT's first tier), then timed <c>repeats</c> times alternately; the medians are compared.
+/// A timed pass goes over the images as many times as it takes to last about <c>passSeconds</c> (the same number of
+/// times for all three), so that small images are not timed over a fifth of a second of a noisy machine.
 /// </summary>
 public static class DataBenchmark
 {
-    public sealed record Result(int Images, int Repeats, double LoaderImagesPerSecond, double DecodeImagesPerSecond,
+    public sealed record Result(int Images, int Repeats, int Rounds, double LoaderImagesPerSecond, double DecodeImagesPerSecond,
                                 double LoaderSpread, double DecodeSpread, double CpuInputImagesPerSecond, double CpuInputSpread)
     {
         public double Ratio => LoaderImagesPerSecond / DecodeImagesPerSecond;
@@ -22,33 +24,37 @@ public static class DataBenchmark
         public double CpuInputRatio => CpuInputImagesPerSecond / DecodeImagesPerSecond;
     }
 
-    public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images, int repeats = 3)
+    public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images, int repeats = 3, double passSeconds = 1.0)
     {
         var n = Math.Min(images, dataset.Count);
         var files = Enumerable.Range(0, n).Select(dataset.ImagePath).ToArray();
         var loader = new DataLoader(dataset, augment.Training(), new LoaderOptions(batch, Shuffle: false, Seed: 0, workers, Prefetch: 2 * workers));
         var batches = (n + batch - 1) / batch;
+        var rounds = 1;
         double Decode()
         {
             var watch = Stopwatch.StartNew();
-            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => JpegCodec.Decode(File.ReadAllBytes(files[i]), files[i]));
-            return n / watch.Elapsed.TotalSeconds;
+            for (var round = 0; round < rounds; round++)
+                Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => JpegCodec.Decode(File.ReadAllBytes(files[i]), files[i]));
+            return rounds * n / watch.Elapsed.TotalSeconds;
         }
         double Load(int epoch, bool normalise)
         {
             var watch = Stopwatch.StartNew();
             var count = 0;
-            foreach (var b in loader.Epoch(epoch).Take(batches))
-            {
-                count += b.Count;
-                if (normalise)
-                    using (DisposeScope.Enter())
-                        b.ImagesOn(Device.Cpu);
-                b.Dispose();
-            }
+            for (var round = 0; round < rounds; round++)
+                foreach (var b in loader.Epoch(epoch * rounds + round).Take(batches))
+                {
+                    count += b.Count;
+                    if (normalise)
+                        using (DisposeScope.Enter())
+                            b.ImagesOn(Device.Cpu);
+                    b.Dispose();
+                }
             return count / watch.Elapsed.TotalSeconds;
         }
-        Decode();
+        rounds = Math.Max(1, (int)Math.Ceiling(passSeconds * Decode() / n));  // from the decode warm-up's rate
+
         Load(0, false);
         Load(0, true);
         var decodeRates = new List<double>();
@@ -60,7 +66,7 @@ public static class DataBenchmark
             loaderRates.Add(Load(1 + r, false));
             inputRates.Add(Load(1 + r, true));
         }
-        return new Result(Math.Min(n, batches * batch), repeats, Median(loaderRates), Median(decodeRates), Spread(loaderRates), Spread(decodeRates),
+        return new Result(Math.Min(n, batches * batch), repeats, rounds, Median(loaderRates), Median(decodeRates), Spread(loaderRates), Spread(decodeRates),
                           Median(inputRates), Spread(inputRates));
     }
 

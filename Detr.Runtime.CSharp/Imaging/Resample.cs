@@ -3,13 +3,17 @@ namespace Detr.Runtime.Imaging;
 /// <summary>
 /// Antialiased bilinear resampling as PIL's <c>Image.resize(..., BILINEAR)</c> (which torchvision's resize
 /// of PIL images uses in the DETR reference): a triangle filter widened by the downscale factor, separable,
-/// coefficients computed once per output row/column. Computed in float; PIL's 8-bit fixed point can differ
-/// by one level.
+/// coefficients computed once per output row/column, in double precision. The renderer
+/// (<see cref="ViewRenderer"/>) applies them in 16-bit fixed point, PIL in its own (22-bit) fixed point:
+/// the two can differ by one level.
 /// </summary>
 public static class Resample
 {
-    /// <summary>Per output index: first source index, tap count and normalised weights (MaxTaps per row).</summary>
-    internal readonly record struct Taps(int[] Start, int[] Count, float[] Weights, int MaxTaps);
+    /// <summary>
+    /// Per output index: first source index, tap count and normalised weights (MaxTaps per row), in float and as
+    /// signed 16-bit fractions of 32768 (a weight of 1 is 32767).
+    /// </summary>
+    internal readonly record struct Taps(int[] Start, int[] Count, float[] Weights, short[] Fixed, int MaxTaps);
 
     /// <summary>
     /// Taps mapping the source interval [start, start + length) (pixels, may be fractional, e.g. after a
@@ -27,6 +31,7 @@ public static class Resample
         var starts = new int[outSize];
         var counts = new int[outSize];
         var weights = new float[outSize * maxTaps];
+        var fixedWeights = new short[outSize * maxTaps];
         Span<double> w = stackalloc double[maxTaps];
         for (var o = 0; o < outSize; o++)
         {
@@ -54,10 +59,31 @@ public static class Resample
             while (n - 1 > first && w[n - 1] == 0) n--;
             starts[o] = min + first;
             counts[o] = n - first;
-            for (var i = first; i < n; i++) weights[o * maxTaps + i - first] = (float)(w[i] / sum);
+            for (var i = first; i < n; i++)
+            {
+                weights[o * maxTaps + i - first] = (float)(w[i] / sum);
+                fixedWeights[o * maxTaps + i - first] = (short)Math.Min(short.MaxValue, Math.Round(w[i] / sum * 32768));
+            }
         }
-        return new Taps(starts, counts, weights, maxTaps);
+        return new Taps(starts, counts, weights, fixedWeights, maxTaps);
     }
+
+    /// <summary>
+    /// <see cref="Coefficients"/> through a small per-thread cache: a loader's views repeat the same few
+    /// resizes of same-sized images (a random crop's do not), and the taps are read-only once built.
+    /// </summary>
+    internal static Taps CachedCoefficients(double start, double length, int sourceSize, int outSize, bool flip)
+    {
+        var cache = tapCache ??= new Dictionary<(double, double, int, int, bool), Taps>();
+        var key = (start, length, sourceSize, outSize, flip);
+        if (cache.TryGetValue(key, out var taps)) return taps;
+        if (cache.Count >= MaxCachedTaps) cache.Clear();
+        return cache[key] = Coefficients(start, length, sourceSize, outSize, flip);
+    }
+
+    private const int MaxCachedTaps = 256;
+
+    [ThreadStatic] private static Dictionary<(double, double, int, int, bool), Taps>? tapCache;
 
     /// <summary>Resizes to (width, height).</summary>
     public static RgbImage Resize(RgbImage source, int width, int height) => ImageView.Of(source).Resize(width, height).Materialize();

@@ -5,104 +5,121 @@ using System.Runtime.Intrinsics.X86;
 namespace Detr.Runtime.Imaging;
 
 /// <summary>
-/// Renders an <see cref="ImageView"/> into three 8-bit planes (channel-first, as the batch tensor): a vertical
-/// pass turns the source's 8-bit rows into float rows of interleaved RGB (only the columns the horizontal taps
-/// touch), a horizontal pass turns those into the planes' rows, rounded half up to 8 bits as the reference's
-/// resized 8-bit PIL image is. Normalisation with ImageNet's mean and std happens on the device, on the
-/// whole batch (<see cref="Data.Batch.ImagesOn"/>): a quarter of the bytes to write, pad and copy here.
+/// Renders an <see cref="ImageView"/> into three 8-bit planes (channel-first, as the batch tensor) in 16-bit
+/// fixed point, as Pillow's resampling does in 8-bit images' integer arithmetic: a vertical pass turns the
+/// source's 8-bit rows into rows of interleaved RGB values with 7 fractional bits (only the columns the
+/// horizontal taps touch), a horizontal pass turns those into the planes' rows, rounded half up to 8 bits.
+/// Normalisation with ImageNet's mean and std happens on the device, on the whole batch
+/// (<see cref="Data.Batch.ImagesOn"/>): a quarter of the bytes to write, pad and copy here.
 /// <para>
-/// With AVX2 and FMA both passes run on eight floats at a time without gathers (slow on many CPUs): output rows
-/// go in blocks of eight; the block's float rows are transposed in 8×8 tiles so that one source column of
-/// the eight rows is eight contiguous floats, the horizontal taps then become plain vector loads, and the
-/// result is transposed back. The scalar path does the same (fused) arithmetic in the same order, so both give
-/// bit-identical planes (tested). The kernels are compiled fully optimised from their first call
+/// The arithmetic, per tap: value × weight as a signed 16 × 16-bit product rounded to its high half
+/// (<see cref="MulHighRound"/>, x86's pmulhrsw: values carry 7 fractional bits, weights are fractions of
+/// 32768), summed with saturation. Every step is exact integer arithmetic, so the scalar path and the AVX2
+/// path (sixteen rows at a time) give bit-identical planes (tested), and the result is within one level of the
+/// filter evaluated in double precision (tested): each product is off by at most half a 128th of a level, and
+/// products that are exact (an upscale's weights of 1/4 and 3/4) stay exact, so an exact half still rounds up.
+/// </para>
+/// <para>
+/// With AVX2 both passes run on sixteen 16-bit values at a time without gathers (slow on many CPUs): output
+/// rows go in blocks of sixteen; the block's rows are transposed in 16×16 tiles so that one source column of
+/// the sixteen rows is sixteen contiguous values, the horizontal taps then become plain vector loads, and the
+/// result is transposed back. The kernels are compiled fully optimised from their first call
 /// (AggressiveOptimization): a loader's first batches would otherwise run tier-0 code.
 /// </para>
 /// </summary>
+[SkipLocalsInit]                                 // the stackalloc'd tiles are written before they are read
 internal static unsafe class ViewRenderer
 {
-    private const int Block = 8;
+    private const int Lanes = 16;                // output rows per block: one 16-bit value per row in a 256-bit vector
 
     public static void Render(ImageView view, Span<byte> planes, int planeWidth, int planeHeight, bool vectorised = true)
     {
         var (width, height, source) = (view.Width, view.Height, view.Source);
         if (planes.Length < 3 * planeWidth * planeHeight || width > planeWidth || height > planeHeight)
             throw new ArgumentException($"a {width}x{height} view does not fit {planeWidth}x{planeHeight} planes");
-        var hx = Resample.Coefficients(view.SourceX, view.SourceWidth, source.Width, width, view.Flipped);
-        var vy = Resample.Coefficients(view.SourceY, view.SourceHeight, source.Height, height, false);
+        var hx = Resample.CachedCoefficients(view.SourceX, view.SourceWidth, source.Width, width, view.Flipped);
+        var vy = Resample.CachedCoefficients(view.SourceY, view.SourceHeight, source.Height, height, false);
 
-        // Source columns [lo, hi) the horizontal taps touch; per output its first float in a working row.
+        // Source columns [lo, hi) the horizontal taps touch; per output its first value in a working row.
         int lo = int.MaxValue, hi = 0;
         for (var x = 0; x < width; x++)
         {
             lo = Math.Min(lo, hx.Start[x]);
             hi = Math.Max(hi, hx.Start[x] + hx.Count[x]);
         }
-        var rowFloats = (hi - lo) * 3;
+        var rowValues = (hi - lo) * 3;
         var offsets = new int[width];
         for (var x = 0; x < width; x++) offsets[x] = (hx.Start[x] - lo) * 3;
-        var pass = new Pass(source, lo, rowFloats, hx, vy, offsets, planeWidth, planeWidth * planeHeight, width, height);
+        var pass = new Pass(source, lo, rowValues, hx, vy, offsets, planeWidth, planeWidth * planeHeight, width, height);
         fixed (byte* dst = planes)
         {
-            if (vectorised && Avx2.IsSupported && Fma.IsSupported) pass.Vectorised(dst);
+            if (vectorised && Avx2.IsSupported) pass.Vectorised(dst);
             else pass.Scalar(dst);
         }
     }
 
+    /// <summary>(a · w) / 32768 rounded half up, as pmulhrsw: a value with 7 fractional bits times a weight in 1/32768.</summary>
+    private static short MulHighRound(short a, short w) => (short)((a * w + 0x4000) >> 15);
+
+    private static short AddSaturate(short a, short b) => (short)Math.Min(a + b, short.MaxValue);
+
+    /// <summary>A byte as a value with 7 fractional bits.</summary>
+    private static short Widen(byte v) => (short)(v << 7);
+
+    /// <summary>A (non-negative) value with 7 fractional bits rounded half up to a level 0..255.</summary>
+    private static byte Level(short sum) => (byte)(AddSaturate(sum, 64) >> 7);
+
     /// <summary>
     /// Per-thread working buffers, grown as needed and reused: a loader renders thousands of images per
-    /// second per worker. Stale contents are finite pixel sums, so the rows of a short last block (computed,
-    /// never stored) cost nothing odd.
+    /// second per worker. Stale contents of the rows of a short last block are computed with, never stored.
     /// </summary>
     private static class Scratch
     {
-        [ThreadStatic] private static float[]? rows, columns, outputs;
+        [ThreadStatic] private static short[]? rows, columns, outputs;
 
-        public static float[] Rows(int length) => Fit(ref rows, length);
+        public static short[] Rows(int length) => Fit(ref rows, length);
 
-        public static float[] Columns(int length) => Fit(ref columns, length);
+        public static short[] Columns(int length) => Fit(ref columns, length);
 
-        public static float[] Outputs(int length) => Fit(ref outputs, length);
+        public static short[] Outputs(int length) => Fit(ref outputs, length);
 
-        private static float[] Fit(ref float[]? buffer, int length) => buffer is { } b && b.Length >= length ? b : buffer = new float[length];
+        private static short[] Fit(ref short[]? buffer, int length) => buffer is { } b && b.Length >= length ? b : buffer = new short[length];
     }
 
-    private readonly record struct Pass(RgbImage Source, int Lo, int RowFloats, Resample.Taps Hx, Resample.Taps Vy, int[] Offsets,
+    private readonly record struct Pass(RgbImage Source, int Lo, int RowValues, Resample.Taps Hx, Resample.Taps Vy, int[] Offsets,
                                         int PlaneWidth, int PlaneSize, int Width, int Height)
     {
-        private static byte Level(float sum) => (byte)MathF.Floor(Math.Clamp(sum, 0f, 255f) + 0.5f);
-
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(byte* dst)
         {
-            var row = new float[RowFloats];
+            var row = new short[RowValues];
             var stride = Source.Width * 3;
             fixed (byte* pixels = Source.Pixels)
-            fixed (float* r = row, vWeights = Vy.Weights)
+            fixed (short* r = row, vWeights = Vy.Fixed)
                 for (var y = 0; y < Height; y++)
                 {
-                    VerticalScalar(pixels + Vy.Start[y] * stride + Lo * 3, stride, Vy.Count[y], vWeights + y * Vy.MaxTaps, r, RowFloats);
+                    VerticalScalar(pixels + Vy.Start[y] * stride + Lo * 3, stride, Vy.Count[y], vWeights + y * Vy.MaxTaps, r, RowValues);
                     for (var c = 0; c < 3; c++)
                     {
                         var output = dst + c * PlaneSize + y * PlaneWidth;
                         for (var x = 0; x < Width; x++)
                         {
-                            var sum = 0f;
-                            for (var k = 0; k < Hx.Count[x]; k++) sum = MathF.FusedMultiplyAdd(Hx.Weights[x * Hx.MaxTaps + k], r[Offsets[x] + 3 * k + c], sum);
+                            short sum = 0;
+                            for (var k = 0; k < Hx.Count[x]; k++) sum = AddSaturate(sum, MulHighRound(r[Offsets[x] + 3 * k + c], Hx.Fixed[x * Hx.MaxTaps + k]));
                             output[x] = Level(sum);
                         }
                     }
                 }
         }
 
-        // row[i] = Σ_k weight[k] · first[k·stride + i], i < count.
+        // row[i] = Σ_k weight[k] · first[k·stride + i], i < count, with 7 fractional bits.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void VerticalScalar(byte* first, int stride, int taps, float* weight, float* row, int count)
+        private static void VerticalScalar(byte* first, int stride, int taps, short* weight, short* row, int count)
         {
             for (var i = 0; i < count; i++)
             {
-                var sum = 0f;
-                for (var k = 0; k < taps; k++) sum = MathF.FusedMultiplyAdd(weight[k], first[k * stride + i], sum);
+                short sum = 0;
+                for (var k = 0; k < taps; k++) sum = AddSaturate(sum, MulHighRound(Widen(first[k * stride + i]), weight[k]));
                 row[i] = sum;
             }
         }
@@ -110,126 +127,166 @@ internal static unsafe class ViewRenderer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Vectorised(byte* dst)
         {
-            var rowStride = (RowFloats + Block - 1) & ~(Block - 1);        // the block's float rows, padded to whole tiles
-            var paddedWidth = (Width + Block - 1) & ~(Block - 1);
-            var rows = Scratch.Rows(Block * rowStride);                     // [8][rowStride] after the vertical pass
-            var columns = Scratch.Columns(rowStride * Block);               // [rowStride][8]: the rows transposed
-            var outputs = Scratch.Outputs(3 * paddedWidth * Block);         // [3][paddedWidth][8]: the output rows transposed
-            var tile = stackalloc float[Block * Block];
+            var rowStride = (RowValues + Lanes - 1) & ~(Lanes - 1);         // the block's rows, padded to whole tiles
+            var paddedWidth = (Width + Lanes - 1) & ~(Lanes - 1);
+            var rows = Scratch.Rows(Lanes * rowStride);                      // [16][rowStride] after the vertical pass
+            var columns = Scratch.Columns(rowStride * Lanes);                // [rowStride][16]: the rows transposed
+            var outputs = Scratch.Outputs(3 * paddedWidth * Lanes);          // [3][paddedWidth][16]: levels, the output rows transposed
+            var tile = stackalloc short[Lanes * Lanes];
             var stride = Source.Width * 3;
             fixed (byte* pixels = Source.Pixels)
-            fixed (float* r = rows, t = columns, o = outputs, vWeights = Vy.Weights, hWeights = Hx.Weights)
+            fixed (short* r = rows, t = columns, o = outputs, vWeights = Vy.Fixed, hWeights = Hx.Fixed)
             fixed (int* offset = Offsets, hCount = Hx.Count)
-                for (var y0 = 0; y0 < Height; y0 += Block)
+                for (var y0 = 0; y0 < Height; y0 += Lanes)
                 {
-                    var count = Math.Min(Block, Height - y0);
+                    var count = Math.Min(Lanes, Height - y0);
                     for (var i = 0; i < count; i++)
-                        VerticalAvx2(pixels + Vy.Start[y0 + i] * stride + Lo * 3, stride, Vy.Count[y0 + i], vWeights + (y0 + i) * Vy.MaxTaps, r + i * rowStride, RowFloats);
-                    for (var j = 0; j < rowStride; j += Block) Transpose(r + j, rowStride, t + j * Block, Block);
-                    // outputs[c][x] (eight rows) = Σ_k w[x][k] · columns[offset[x] + 3k + c]: the three channels of a
-                    // tap are 24 contiguous floats.
-                    for (var x = 0; x < Width; x++)
-                    {
-                        Vector256<float> red = Vector256<float>.Zero, green = red, blue = red;
-                        var w = hWeights + x * Hx.MaxTaps;
-                        var column = t + offset[x] * Block;
-                        for (var k = 0; k < hCount[x]; k++, column += 3 * Block)
-                        {
-                            var weight = Vector256.Create(w[k]);
-                            red = Fma.MultiplyAdd(weight, Avx.LoadVector256(column), red);
-                            green = Fma.MultiplyAdd(weight, Avx.LoadVector256(column + Block), green);
-                            blue = Fma.MultiplyAdd(weight, Avx.LoadVector256(column + 2 * Block), blue);
-                        }
-                        Avx.Store(o + x * Block, Level(red));
-                        Avx.Store(o + (paddedWidth + x) * Block, Level(green));
-                        Avx.Store(o + (2 * paddedWidth + x) * Block, Level(blue));
-                    }
+                        VerticalAvx2(pixels + Vy.Start[y0 + i] * stride + Lo * 3, stride, Vy.Count[y0 + i], vWeights + (y0 + i) * Vy.MaxTaps, r + i * rowStride, RowValues);
+                    for (var j = 0; j < rowStride; j += Lanes) Transpose(r + j, rowStride, t + j * Lanes, Lanes);
+                    Horizontal(t, hWeights, Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
                     for (var c = 0; c < 3; c++)
                     {
                         var plane = dst + c * PlaneSize + y0 * PlaneWidth;
-                        var channel = o + c * paddedWidth * Block;
-                        for (var x = 0; x < Width; x += Block)
+                        var channel = o + c * paddedWidth * Lanes;
+                        for (var x = 0; x < Width; x += Lanes)
                         {
-                            Transpose(channel + x * Block, Block, tile, Block);
-                            if (x + Block <= Width)
+                            Transpose(channel + x * Lanes, Lanes, tile, Lanes);           // tile[i][j]: row y0 + i, column x + j
+                            if (x + Lanes <= Width)
                             {
-                                for (var i = 0; i < count; i++) StoreBytes(Avx.LoadVector256(tile + i * Block), plane + i * PlaneWidth + x);
+                                for (var i = 0; i < count; i++)
+                                {
+                                    var levels = Avx.LoadVector256(tile + i * Lanes).AsInt16();
+                                    Sse2.Store(plane + i * PlaneWidth + x, Sse2.PackUnsignedSaturate(levels.GetLower(), levels.GetUpper()));
+                                }
                                 continue;
                             }
                             for (var i = 0; i < count; i++)
-                                for (var j = 0; j < Width - x; j++) plane[i * PlaneWidth + x + j] = (byte)tile[i * Block + j];
+                                for (var j = 0; j < Width - x; j++) plane[i * PlaneWidth + x + j] = (byte)tile[i * Lanes + j];
                         }
                     }
                 }
         }
 
-        /// <summary>The 8-bit levels (as whole floats) of eight sums, as <see cref="Level(float)"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Level(Vector256<float> sum) =>
-            Avx.Floor(Avx.Add(Avx.Min(Avx.Max(sum, Vector256<float>.Zero), Vector256.Create(255f)), Vector256.Create(0.5f)));
-
-        /// <summary>Eight whole floats in 0..255 → eight bytes at <paramref name="dst"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreBytes(Vector256<float> levels, byte* dst)
+        /// <summary>
+        /// outputs[c][x] (sixteen rows, as levels) = Σ_k w[x][k] · columns[offset[x] + 3k + c]: the three channels
+        /// of a tap are 48 contiguous values. Its own method, so that its few pointers stay in registers.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Horizontal(short* columns, short* weights, int maxTaps, int* offset, int* count, int width, short* outputs, int paddedWidth)
         {
-            var ints = Avx.ConvertToVector256Int32WithTruncation(levels);
-            var shorts = Sse2.PackSignedSaturate(ints.GetLower(), ints.GetUpper());
-            Sse2.StoreScalar((long*)dst, Sse2.PackUnsignedSaturate(shorts, shorts).AsInt64());
+            var half = Vector256.Create((short)64);
+            var green = outputs + paddedWidth * Lanes;
+            var blue = green + paddedWidth * Lanes;
+            for (var x = 0; x < width; x++, weights += maxTaps)
+            {
+                Vector256<short> r = Vector256<short>.Zero, g = r, b = r;
+                var column = columns + offset[x] * Lanes;
+                for (var k = 0; k < count[x]; k++, column += 3 * Lanes)
+                {
+                    var weight = Vector256.Create(weights[k]);
+                    r = Avx2.AddSaturate(r, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(column), weight));
+                    g = Avx2.AddSaturate(g, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(column + Lanes), weight));
+                    b = Avx2.AddSaturate(b, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(column + 2 * Lanes), weight));
+                }
+                Avx.Store(outputs + x * Lanes, Avx2.ShiftRightLogical(Avx2.AddSaturate(r, half), 7));
+                Avx.Store(green + x * Lanes, Avx2.ShiftRightLogical(Avx2.AddSaturate(g, half), 7));
+                Avx.Store(blue + x * Lanes, Avx2.ShiftRightLogical(Avx2.AddSaturate(b, half), 7));
+            }
         }
 
+        /// <summary>
+        /// The vertical pass of one output row, sixteen values at a time; one, two and three taps (identity,
+        /// upscales, mild downscales: most rows) unrolled, summed in the scalar path's order.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void VerticalAvx2(byte* first, int stride, int taps, float* weight, float* row, int count)
+        private static void VerticalAvx2(byte* first, int stride, int taps, short* weight, short* row, int count)
         {
             var i = 0;
-            for (; i + 8 <= count; i += 8)
+            switch (taps)
             {
-                var sum = Vector256<float>.Zero;
-                for (var k = 0; k < taps; k++)
-                {
-                    var v = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(first + k * stride + i)); // 8 bytes → 8 floats
-                    sum = Fma.MultiplyAdd(Vector256.Create(weight[k]), v, sum);
-                }
+                case 1:
+                    for (var w0 = Vector256.Create(weight[0]); i + Lanes <= count; i += Lanes)
+                        Avx.Store(row + i, Product(first + i, w0));
+                    break;
+                case 2:
+                    for (var (w0, w1) = (Vector256.Create(weight[0]), Vector256.Create(weight[1])); i + Lanes <= count; i += Lanes)
+                        Avx.Store(row + i, Avx2.AddSaturate(Product(first + i, w0), Product(first + stride + i, w1)));
+                    break;
+                case 3:
+                    for (var (w0, w1, w2) = (Vector256.Create(weight[0]), Vector256.Create(weight[1]), Vector256.Create(weight[2])); i + Lanes <= count; i += Lanes)
+                        Avx.Store(row + i, Avx2.AddSaturate(Avx2.AddSaturate(Product(first + i, w0), Product(first + stride + i, w1)), Product(first + 2 * stride + i, w2)));
+                    break;
+            }
+            for (; i + Lanes <= count; i += Lanes)
+            {
+                var sum = Vector256<short>.Zero;
+                for (var k = 0; k < taps; k++) sum = Avx2.AddSaturate(sum, Product(first + k * stride + i, Vector256.Create(weight[k])));
                 Avx.Store(row + i, sum);
             }
             VerticalScalar(first + i, stride, taps, weight, row + i, count - i);
         }
 
-        /// <summary>dst[j][i] = src[i][j] for an 8×8 tile (strides in floats).</summary>
+        /// <summary>Sixteen bytes as values with 7 fractional bits, times a weight (<see cref="MulHighRound"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<short> Product(byte* bytes, Vector256<short> weight) =>
+            Avx2.MultiplyHighRoundScale(Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int16(bytes), 7), weight);
+
+        /// <summary>dst[j][i] = src[i][j] for a 16×16 tile of 16-bit values (strides in values).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Transpose(float* src, int srcStride, float* dst, int dstStride)
+        private static void Transpose(short* src, int srcStride, short* dst, int dstStride)
         {
-            var r0 = Avx.LoadVector256(src);
-            var r1 = Avx.LoadVector256(src + srcStride);
-            var r2 = Avx.LoadVector256(src + 2 * srcStride);
-            var r3 = Avx.LoadVector256(src + 3 * srcStride);
-            var r4 = Avx.LoadVector256(src + 4 * srcStride);
-            var r5 = Avx.LoadVector256(src + 5 * srcStride);
-            var r6 = Avx.LoadVector256(src + 6 * srcStride);
-            var r7 = Avx.LoadVector256(src + 7 * srcStride);
-            var t0 = Avx.UnpackLow(r0, r1);
-            var t1 = Avx.UnpackHigh(r0, r1);
-            var t2 = Avx.UnpackLow(r2, r3);
-            var t3 = Avx.UnpackHigh(r2, r3);
-            var t4 = Avx.UnpackLow(r4, r5);
-            var t5 = Avx.UnpackHigh(r4, r5);
-            var t6 = Avx.UnpackLow(r6, r7);
-            var t7 = Avx.UnpackHigh(r6, r7);
-            var s0 = Avx.Shuffle(t0, t2, 0x44);
-            var s1 = Avx.Shuffle(t0, t2, 0xEE);
-            var s2 = Avx.Shuffle(t1, t3, 0x44);
-            var s3 = Avx.Shuffle(t1, t3, 0xEE);
-            var s4 = Avx.Shuffle(t4, t6, 0x44);
-            var s5 = Avx.Shuffle(t4, t6, 0xEE);
-            var s6 = Avx.Shuffle(t5, t7, 0x44);
-            var s7 = Avx.Shuffle(t5, t7, 0xEE);
-            Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
-            Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
-            Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
-            Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
-            Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
-            Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
-            Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
-            Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+            // Rows 0–7 and 8–15 each become, per column m of a 128-bit lane L, one lane of eight values
+            // (d[m], e[m]: column 8L + m); the lanes are then joined across the two halves.
+            var d = stackalloc Vector256<short>[8];
+            var e = stackalloc Vector256<short>[8];
+            Half(src, srcStride, d);
+            Half(src + 8 * srcStride, srcStride, e);
+            for (var m = 0; m < 8; m++)
+            {
+                Avx.Store(dst + m * dstStride, Avx2.Permute2x128(d[m], e[m], 0x20));
+                Avx.Store(dst + (8 + m) * dstStride, Avx2.Permute2x128(d[m], e[m], 0x31));
+            }
+        }
+
+        /// <summary>Eight rows → per lane, eight vectors holding the eight rows' values of one column each.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Half(short* src, int stride, Vector256<short>* result)
+        {
+            var a0 = Avx.LoadVector256(src);
+            var a1 = Avx.LoadVector256(src + stride);
+            var a2 = Avx.LoadVector256(src + 2 * stride);
+            var a3 = Avx.LoadVector256(src + 3 * stride);
+            var a4 = Avx.LoadVector256(src + 4 * stride);
+            var a5 = Avx.LoadVector256(src + 5 * stride);
+            var a6 = Avx.LoadVector256(src + 6 * stride);
+            var a7 = Avx.LoadVector256(src + 7 * stride);
+            // 16-bit interleave: rows (0,1) of columns 8L+0..3 and 8L+4..7, and so on.
+            var b0 = Avx2.UnpackLow(a0, a1).AsUInt32();
+            var b1 = Avx2.UnpackHigh(a0, a1).AsUInt32();
+            var b2 = Avx2.UnpackLow(a2, a3).AsUInt32();
+            var b3 = Avx2.UnpackHigh(a2, a3).AsUInt32();
+            var b4 = Avx2.UnpackLow(a4, a5).AsUInt32();
+            var b5 = Avx2.UnpackHigh(a4, a5).AsUInt32();
+            var b6 = Avx2.UnpackLow(a6, a7).AsUInt32();
+            var b7 = Avx2.UnpackHigh(a6, a7).AsUInt32();
+            // 32-bit interleave: rows 0..3 of columns (8L+0, 8L+1), (8L+2, 8L+3), …
+            var c0 = Avx2.UnpackLow(b0, b2).AsUInt64();
+            var c1 = Avx2.UnpackHigh(b0, b2).AsUInt64();
+            var c2 = Avx2.UnpackLow(b1, b3).AsUInt64();
+            var c3 = Avx2.UnpackHigh(b1, b3).AsUInt64();
+            var c4 = Avx2.UnpackLow(b4, b6).AsUInt64();
+            var c5 = Avx2.UnpackHigh(b4, b6).AsUInt64();
+            var c6 = Avx2.UnpackLow(b5, b7).AsUInt64();
+            var c7 = Avx2.UnpackHigh(b5, b7).AsUInt64();
+            // 64-bit interleave: rows 0..7 of column 8L + m.
+            result[0] = Avx2.UnpackLow(c0, c4).AsInt16();
+            result[1] = Avx2.UnpackHigh(c0, c4).AsInt16();
+            result[2] = Avx2.UnpackLow(c1, c5).AsInt16();
+            result[3] = Avx2.UnpackHigh(c1, c5).AsInt16();
+            result[4] = Avx2.UnpackLow(c2, c6).AsInt16();
+            result[5] = Avx2.UnpackHigh(c2, c6).AsInt16();
+            result[6] = Avx2.UnpackLow(c3, c7).AsInt16();
+            result[7] = Avx2.UnpackHigh(c3, c7).AsInt16();
         }
     }
 }
