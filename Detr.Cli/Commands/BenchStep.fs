@@ -23,6 +23,7 @@ type BenchStepArgs =
     | Size of hxw: string
     | Steps of count: int
     | Device of device: string
+    | Profile of operators: int
     interface IArgParserTemplate with
         member this.Usage =
             match this with
@@ -33,6 +34,7 @@ type BenchStepArgs =
             | Size _ -> "image size HxW (default 512x512)"
             | Steps _ -> "timed steps after two warm-up steps; medians are reported (default 5)"
             | Device _ -> "cpu (default) or cuda[:N]"
+            | Profile _ -> "after the timed steps, run one more under libtorch's operator profiler and list this many operators by self time"
 
 let run (args: ParseResults<BenchStepArgs>) =
     TorchSetup.init ()
@@ -58,7 +60,9 @@ let run (args: ParseResults<BenchStepArgs>) =
         let samples = Collections.Generic.Dictionary<string, ResizeArray<float>>()
         for p in phases do samples.[p] <- ResizeArray()
         let batches = loader.Epoch(0).GetEnumerator()
-        for i in 1 .. steps + 2 do
+        let profiled = args.TryGetResult Profile
+        let mutable profile = None
+        for i in 1 .. steps + 2 + (if profiled.IsSome then 1 else 0) do
             let time (f: unit -> 'a) =
                 let sw = Stopwatch.StartNew()
                 let r = f ()
@@ -67,15 +71,20 @@ let run (args: ParseResults<BenchStepArgs>) =
             let batch, data = time (fun () -> (if not (batches.MoveNext()) then failwith "the synthetic set ran out of batches"); batches.Current)
             use _ = batch
             use scope = DisposeScope.Enter()
-            let output, forward = time (fun () -> let struct (images, mask) = batch.ImagesOn device in model.Forward(images, mask))
-            let targets = batch.Targets |> Seq.map (fun t -> ImageTargets(t.Labels.To(device), t.Boxes.To(device))) |> ResizeArray
-            let aux = if plan.AuxLoss then output.Aux |> List.map (fun (l, b) -> SetPrediction(l, b)) |> ResizeArray else ResizeArray()
-            let losses, criterionMs = time (fun () -> criterion.Compute(SetPrediction(output.Logits, output.Boxes), aux, targets, PlanCriterion.OneToMany(plan, output)))
-            use _ = losses
-            let (), backward = time (fun () -> optimizer.ZeroGrad(); losses.WeightedTotal.Backward())
-            let (), step = time (fun () -> (if plan.Train.Clip > 0.0 then GradClip.ClipGradNorm(trainable, plan.Train.Clip) |> ignore); optimizer.Step())
+            let trainingStep () =
+                let output, forward = time (fun () -> let struct (images, mask) = batch.ImagesOn device in model.Forward(images, mask))
+                let targets = batch.Targets |> Seq.map (fun t -> ImageTargets(t.Labels.To(device), t.Boxes.To(device))) |> ResizeArray
+                let aux = if plan.AuxLoss then output.Aux |> List.map (fun (l, b) -> SetPrediction(l, b)) |> ResizeArray else ResizeArray()
+                let losses, criterionMs = time (fun () -> criterion.Compute(SetPrediction(output.Logits, output.Boxes), aux, targets, PlanCriterion.OneToMany(plan, output)))
+                use _ = losses
+                let (), backward = time (fun () -> optimizer.ZeroGrad(); losses.WeightedTotal.Backward())
+                let (), step = time (fun () -> (if plan.Train.Clip > 0.0 then GradClip.ClipGradNorm(trainable, plan.Train.Clip) |> ignore); optimizer.Step())
+                forward, losses.MatchTime.TotalMilliseconds, criterionMs, backward, step
+            if i > steps + 2 then
+                profile <- Some(OperatorProfile.Record(fun () -> trainingStep () |> ignore))
+            else
+            let forward, matching, criterionMs, backward, step = trainingStep ()
             if i > 2 then
-                let matching = losses.MatchTime.TotalMilliseconds
                 for p, v in List.zip phases [ data; forward; matching; criterionMs - matching; backward; step ] do samples.[p].Add v
         batches.Dispose()
         let median (xs: ResizeArray<float>) = (Seq.sort xs |> Array.ofSeq).[xs.Count / 2]
@@ -86,5 +95,12 @@ let run (args: ParseResults<BenchStepArgs>) =
             printfn "  %-10s %9.1f ms  %5.1f%%" p m (100.0 * m / total)
         printfn "  %-10s %9.1f ms  (sum of the medians)" "total" total
         printfn "  slowest: %s" (phases |> List.maxBy (fun p -> median samples.[p]))
+        match profile, profiled with
+        | Some profile, Some top ->
+            printfn "one more step under libtorch's operator profiler (slower than unprofiled): %d operator calls, %.1f ms of operator self time" profile.Calls profile.SelfMs
+            printfn "  %-44s %7s %10s %7s %10s" "operator" "calls" "self ms" "self %" "total ms"
+            for r in profile.Rows |> Seq.truncate top do
+                printfn "  %-44s %7d %10.1f %6.1f%% %10.1f" r.Name r.Calls r.SelfMs (100.0 * r.SelfMs / profile.SelfMs) r.TotalMs
+        | _ -> ()
         0
     with ModelLoading.SpecFailed -> 1
