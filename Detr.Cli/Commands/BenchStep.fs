@@ -49,8 +49,8 @@ let run (args: ParseResults<BenchStepArgs>) =
         LibTorch.ManualSeed 0UL
         use model = Compiler.build compiled
         model.To(device).Train() |> ignore
-        let trainable = model.Parameters() |> Seq.filter (fun p -> p.RequiresGrad) |> ResizeArray
-        use optimizer = new AdamW(trainable, plan.Train.Lr, plan.Train.WeightDecay)
+        let struct (optimizer, trainable) = PlanOptimizer.AdamW(model, plan.Train)
+        use _ = optimizer
         let criterion = PlanCriterion.Criterion plan
         let dataset = CocoDataset.FromLayout(DataSource.root "synthetic", "train")
         // Every image resized so that it fills HxW (the synthetic images are square; H = W gives exactly HxW).

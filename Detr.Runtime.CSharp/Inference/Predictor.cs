@@ -12,8 +12,9 @@ namespace Detr.Runtime.Inference;
 /// <summary>
 /// Detections on image files: each image resized as for validation (shorter side val_size, longer side at
 /// most image_max), normalised, run through the model in eval mode and post-processed to pixels of the
-/// original image. Writes, per image, a JPEG with the boxes drawn (colour per class) and an SVG with boxes,
-/// class names and scores over the image; and `detections.json` in COCO's results format.
+/// original image. Writes, per image, a JPEG with the boxes, class names and scores drawn (colour per class;
+/// the text in a 5×7 pixel font, <see cref="BitmapFont"/>) and an SVG with the same over the image; and
+/// `detections.json` in COCO's results format.
 /// </summary>
 public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnlyDictionary<long, string>? names = null)
 {
@@ -61,7 +62,7 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
                     ["score"] = Math.Round(d.Scores[i], 5), ["file_name"] = Path.GetFileName(file),
                 });
             }
-            var drawn = Draw(image, d, kept);
+            var drawn = Draw(image, d, kept, Caption);
             File.WriteAllBytes(Path.Combine(outDir, stem + ".pred.jpg"), JpegCodec.Encode(drawn, 92));
             File.WriteAllText(Path.Combine(outDir, stem + ".pred.svg"), Svg(image, d, kept));
             summary.Add((file, kept.Count));
@@ -72,8 +73,15 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
 
     private static double Round(float v) => Math.Round(v, 2);
 
-    /// <summary>The image with a 2-pixel rectangle per kept detection.</summary>
-    public static RgbImage Draw(RgbImage image, Detections d, IEnumerable<int> kept)
+    /// <summary>"name 0.87": a detection's class and score, as drawn.</summary>
+    public string Caption(Detections d, int i) => $"{Name(d.Labels[i])} {d.Scores[i].ToString("0.00", CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The image with a rectangle (1 px per 150 px of the shorter side) per kept detection and, when
+    /// <paramref name="caption"/> is given, its caption in white on the box's colour above the box's top left
+    /// corner (inside the box when there is no room above; moved left when it would leave the image).
+    /// </summary>
+    public static RgbImage Draw(RgbImage image, Detections d, IEnumerable<int> kept, Func<Detections, int, string>? caption = null)
     {
         var copy = new RgbImage(image.Width, image.Height, (byte[])image.Pixels.Clone());
         var thickness = Math.Max(1, Math.Min(image.Width, image.Height) / 150);
@@ -87,9 +95,19 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
                 for (var x = x0; x <= x1; x++) { Set(copy, x, y0 + t, colour); Set(copy, x, y1 - t, colour); }
                 for (var y = y0; y <= y1; y++) { Set(copy, x0 + t, y, colour); Set(copy, x1 - t, y, colour); }
             }
+            if (caption is null) continue;
+            var text = caption(d, i);
+            var scale = Math.Max(1, Math.Min(image.Width, image.Height) / 320);
+            var (w, h) = BitmapFont.Measure(text, scale);
+            var (pad, top) = (scale, y0 - h - 2 * scale >= 0 ? y0 - h - 2 * scale : y0);
+            var left = Math.Max(0, Math.Min(x0, copy.Width - w - 2 * pad));                   // kept inside the image when it fits
+            BitmapFont.Fill(copy, left, top, w + 2 * pad, h + 2 * pad, colour);
+            BitmapFont.Draw(copy, left + pad, top + pad, text, White, scale);
         }
         return copy;
     }
+
+    private static readonly byte[] White = [255, 255, 255];
 
     private static int Clamp(float v, int size) => Math.Clamp((int)Math.Round(v), 0, size - 1);
 
@@ -109,7 +127,7 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
             var colour = $"rgb({c[0]},{c[1]},{c[2]})";
             var b = d.Boxes[i];
             drawing.Box(b[0], b[1], b[2] - b[0], b[3] - b[1], colour, Math.Max(1, image.Width / 200.0))
-                   .Label(b[0] + 2, Math.Max(b[1] - 2, font), font, colour, $"{Name(d.Labels[i])} {d.Scores[i]:0.00}");
+                   .Label(b[0] + 2, Math.Max(b[1] - 2, font), font, colour, Caption(d, i));
         }
         return drawing.ToString();
     }

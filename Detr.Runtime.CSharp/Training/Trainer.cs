@@ -100,13 +100,7 @@ public sealed class Trainer : IDisposable
         LibTorch.ManualSeed((ulong)recipe.Seed);
         model = Compiler.build(compiled);
         model.To(options.Device);
-        var named = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToList();
-        trainable = named.Select(p => p.Parameter).ToList();
-        var backbone = named.Where(p => p.Name.StartsWith("backbone.", StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
-        var rest = named.Where(p => !p.Name.StartsWith("backbone.", StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
-        var groups = new List<ParamGroup> { new("transformer", rest, recipe.Lr, recipe.WeightDecay) };
-        if (backbone.Count > 0) groups.Add(new ParamGroup("backbone", backbone, recipe.BackboneLr, recipe.WeightDecay));
-        optimizer = new AdamW(groups, recipe.Beta1, recipe.Beta2, recipe.Eps);
+        (optimizer, trainable) = PlanOptimizer.AdamW(model, recipe);
         criterion = PlanCriterion.Criterion(plan);
     }
 
