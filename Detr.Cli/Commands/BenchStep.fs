@@ -1,5 +1,5 @@
 /// `detr bench step`: one training step of a spec's model split into its phases — data (waiting for the
-/// loader's next batch), forward, matching, loss, backward, optimizer (clip + AdamW) — so the slowest part
+/// loader's next batch), forward, matching, loss, backward, optimizer (clip + the recipe's AdamW) — so the slowest part
 /// is visible. The data comes from the synthetic dataset resized to the requested size, targets included.
 module Detr.Cli.Commands.BenchStep
 
@@ -83,9 +83,9 @@ let run (args: ParseResults<BenchStepArgs>) =
             if i > steps + 2 then
                 profile <- Some(OperatorProfile.Record(fun () -> trainingStep () |> ignore))
             else
-            let forward, matching, criterionMs, backward, step = trainingStep ()
-            if i > 2 then
-                for p, v in List.zip phases [ data; forward; matching; criterionMs - matching; backward; step ] do samples.[p].Add v
+                let forward, matching, criterionMs, backward, step = trainingStep ()
+                if i > 2 then
+                    for p, v in List.zip phases [ data; forward; matching; criterionMs - matching; backward; step ] do samples.[p].Add v
         batches.Dispose()
         let median (xs: ResizeArray<float>) = (Seq.sort xs |> Array.ofSeq).[xs.Count / 2]
         let total = phases |> List.sumBy (fun p -> median samples.[p])
