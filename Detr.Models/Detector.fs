@@ -94,7 +94,9 @@ type DetrTransformer(config: DetectorConfig) as this =
         let flat = src.Flatten(2).Permute(2, 0, 1)                      // [B, C, h, w] -> [HW, B, C], row-major h·W + w
         let posFlat = pos.Flatten(2).Permute(2, 0, 1)
         let queryPos = queries.Unsqueeze(1).Repeat(1L, b, 1L)           // [Q, B, C]
-        let maskFlat = Some(mask.Flatten(1))                            // [B, HW]
+        // [B, HW]; none when no position is padding (a batch of same-sized images): masking would change
+        // nothing, and the attention logits' masked_fill and its backward are skipped.
+        let maskFlat = if mask.Any().ToArray<bool>().[0] then Some(mask.Flatten(1)) else None
         let tgt = Tensor.ZerosLike queryPos                             // decoder input starts at zeros
         let memory =
             use _ = FlopCounter.Enter "transformer.encoder"
