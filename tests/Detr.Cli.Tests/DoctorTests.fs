@@ -25,6 +25,14 @@ let ``doctor demo fits a small network with autograd and AdamW`` () =
     Assert.Matches(@"loss \d+\.\d+ -> \d+\.\d+", r.Out)
 
 [<Fact>]
+let ``doctor on a slow matmul warns of a busy machine and still runs the demo`` () =
+    // 16x16 matmuls are all call overhead: a few GFLOP/s, below the reference-BLAS line, as on a busy machine
+    let r = detr [ "doctor"; "--seconds"; "0.1"; "--size"; "16"; "--demo" ]
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.Contains("Is the machine busy?", r.Err)
+    Assert.Matches(@"loss \d+\.\d+ -> \d+\.\d+", r.Out)
+
+[<Fact>]
 let ``bench ops reports the C++ baseline and the managed overhead`` () =
     let r = detr [ "bench"; "ops"; "--iterations"; "20000"; "--repeats"; "1" ]
     Assert.True(r.ExitCode = 0, r.Out + r.Err)
