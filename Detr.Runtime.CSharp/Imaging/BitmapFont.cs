@@ -73,14 +73,6 @@ public static class BitmapFont
             for (var column = 0; column < GlyphWidth; column++)
                 for (var row = 0; row < GlyphHeight; row++)
                     if (IsSet(text[i], column, row))
-                        Fill(image, x + (i * Advance + column) * scale, y + row * scale, scale, scale, colour);
-    }
-
-    /// <summary>Fills the rectangle [x, x+w) × [y, y+h), clipped to the image.</summary>
-    public static void Fill(RgbImage image, int x, int y, int w, int h, ReadOnlySpan<byte> colour)
-    {
-        int x0 = Math.Max(x, 0), y0 = Math.Max(y, 0), x1 = Math.Min(x + w, image.Width), y1 = Math.Min(y + h, image.Height);
-        for (var py = y0; py < y1; py++)
-            for (var px = x0; px < x1; px++) colour.CopyTo(image.Pixel(px, py));
+                        image.Fill(x + (i * Advance + column) * scale, y + row * scale, scale, scale, colour);
     }
 }

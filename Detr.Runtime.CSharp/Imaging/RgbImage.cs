@@ -31,6 +31,14 @@ public sealed class RgbImage
         return result;
     }
 
+    /// <summary>Paints the rectangle [x, x+w) × [y, y+h) in <paramref name="colour"/>, clipped to the image.</summary>
+    public void Fill(int x, int y, int w, int h, ReadOnlySpan<byte> colour)
+    {
+        int x0 = Math.Max(x, 0), y0 = Math.Max(y, 0), x1 = Math.Min(x + w, Width), y1 = Math.Min(y + h, Height);
+        for (var py = y0; py < y1; py++)
+            for (var px = x0; px < x1; px++) colour.CopyTo(Pixel(px, py));
+    }
+
     /// <summary>Mirror image (left ↔ right).</summary>
     public RgbImage FlipHorizontal()
     {

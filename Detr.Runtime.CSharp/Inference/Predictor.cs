@@ -90,18 +90,18 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
             var colour = Palette[(int)(d.Labels[i] % Palette.Length)];
             var b = d.Boxes[i];
             int x0 = Clamp(b[0], copy.Width), y0 = Clamp(b[1], copy.Height), x1 = Clamp(b[2], copy.Width), y1 = Clamp(b[3], copy.Height);
-            for (var t = 0; t < thickness; t++)
-            {
-                for (var x = x0; x <= x1; x++) { Set(copy, x, y0 + t, colour); Set(copy, x, y1 - t, colour); }
-                for (var y = y0; y <= y1; y++) { Set(copy, x0 + t, y, colour); Set(copy, x1 - t, y, colour); }
-            }
+            var (w0, h0) = (x1 - x0 + 1, y1 - y0 + 1);                                          // the box's pixels, edges included
+            copy.Fill(x0, y0, w0, thickness, colour);
+            copy.Fill(x0, y1 - thickness + 1, w0, thickness, colour);
+            copy.Fill(x0, y0, thickness, h0, colour);
+            copy.Fill(x1 - thickness + 1, y0, thickness, h0, colour);
             if (caption is null) continue;
             var text = caption(d, i);
             var scale = Math.Max(1, Math.Min(image.Width, image.Height) / 320);
             var (w, h) = BitmapFont.Measure(text, scale);
             var (pad, top) = (scale, y0 - h - 2 * scale >= 0 ? y0 - h - 2 * scale : y0);
             var left = Math.Max(0, Math.Min(x0, copy.Width - w - 2 * pad));                   // kept inside the image when it fits
-            BitmapFont.Fill(copy, left, top, w + 2 * pad, h + 2 * pad, colour);
+            copy.Fill(left, top, w + 2 * pad, h + 2 * pad, colour);
             BitmapFont.Draw(copy, left + pad, top + pad, text, White, scale);
         }
         return copy;
@@ -110,12 +110,6 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
     private static readonly byte[] White = [255, 255, 255];
 
     private static int Clamp(float v, int size) => Math.Clamp((int)Math.Round(v), 0, size - 1);
-
-    private static void Set(RgbImage image, int x, int y, byte[] colour)
-    {
-        if (x < 0 || y < 0 || x >= image.Width || y >= image.Height) return;
-        colour.CopyTo(image.Pixel(x, y));
-    }
 
     private string Svg(RgbImage image, Detections d, IEnumerable<int> kept)
     {
