@@ -72,7 +72,7 @@ public sealed class CocoDataset
     public DetectionSample Load(int index, bool fastDct = false)
     {
         var record = Images[index];
-        var image = ImageFile.Read(ImagePath(index), fastDct);
+        var image = ImageFile.ReadForModel(ImagePath(index), fastDct);
         var boxes = new List<float>();
         var labels = new List<long>();
         var areas = new List<float>();

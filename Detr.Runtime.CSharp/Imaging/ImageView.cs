@@ -7,9 +7,9 @@ namespace Detr.Runtime.Imaging;
 /// 8-bit planes (<see cref="Render"/>, <see cref="ViewRenderer"/>). One pass instead of DETR's two resizes around a
 /// crop changes pixel values slightly, never the geometry: boxes follow the same exact arithmetic.
 /// </summary>
-public sealed record ImageView(RgbImage Source, double SourceX, double SourceY, double SourceWidth, double SourceHeight, int Width, int Height, bool Flipped)
+public sealed record ImageView(DecodedImage Source, double SourceX, double SourceY, double SourceWidth, double SourceHeight, int Width, int Height, bool Flipped)
 {
-    public static ImageView Of(RgbImage image) => new(image, 0, 0, image.Width, image.Height, image.Width, image.Height, false);
+    public static ImageView Of(DecodedImage image) => new(image, 0, 0, image.Width, image.Height, image.Width, image.Height, false);
 
     public ImageView FlipHorizontal() => this with { Flipped = !Flipped };
 
@@ -32,7 +32,7 @@ public sealed record ImageView(RgbImage Source, double SourceX, double SourceY, 
     }
 
     /// <summary>
-    /// Writes the view into three 8-bit planes (R, G, B) of <paramref name="planeWidth"/> ×
+    /// Writes the view, as RGB, into three 8-bit planes (R, G, B) of <paramref name="planeWidth"/> ×
     /// <paramref name="planeHeight"/> bytes, the view at the top left; the rest of the planes is not touched.
     /// </summary>
     public void Render(Span<byte> planes, int planeWidth, int planeHeight) => ViewRenderer.Render(this, planes, planeWidth, planeHeight);

@@ -1,5 +1,8 @@
 namespace Detr.Runtime.Imaging;
 
+/// <summary>How a JPEG stores colour: chroma at half resolution both ways (4:2:0), at full resolution (4:4:4), or not at all (grayscale).</summary>
+public enum JpegChroma { Subsampled, Full, None }
+
 /// <summary>
 /// JPEG decoding and encoding through libjpeg-turbo's TurboJPEG API, straight into/out of managed pixel
 /// arrays (pinned for the call). One decompressor/compressor per thread, created on first use.
@@ -52,8 +55,45 @@ public static unsafe class JpegCodec
         }
     }
 
-    /// <summary>Encodes RGB pixels; 4:2:0 chroma subsampling unless <paramref name="fullChroma"/>.</summary>
-    public static byte[] Encode(RgbImage image, int quality = 90, bool fullChroma = false)
+    /// <summary>
+    /// Decodes to the file's own planes (<see cref="YCbCrImage"/>), which skips libjpeg-turbo's chroma
+    /// upsampling and colour conversion; a file in another colour space (CMYK, YCCK, untransformed RGB) or
+    /// with a subsampling libjpeg-turbo cannot give as planes is decoded to RGB instead.
+    /// </summary>
+    public static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct = false)
+    {
+        var handle = Decompressor();
+        int width, height, subsampling, colourspace;
+        fixed (byte* p = jpeg)
+            if (TurboJpeg.tjDecompressHeader3(handle, p, (nuint)jpeg.Length, out width, out height, out subsampling, out colourspace) != 0)
+                throw Fail($"{source}: not a readable JPEG ({TurboJpeg.Error(handle)})");
+        if (width <= 0 || height <= 0) throw Fail($"{source}: corrupt JPEG (header gives a {width}x{height} image)");
+        var gray = colourspace == TurboJpeg.ColourspaceGray || subsampling == TurboJpeg.SubsamplingGray;
+        if (!(gray || colourspace == TurboJpeg.ColourspaceYCbCr) || subsampling < 0) return Decode(jpeg, source, fastDct);
+        var lumaStride = TurboJpeg.tjPlaneWidth(0, width, subsampling);
+        var lumaRows = TurboJpeg.tjPlaneHeight(0, height, subsampling);
+        var chromaStride = gray ? 0 : TurboJpeg.tjPlaneWidth(1, width, subsampling);
+        var chromaRows = gray ? 0 : TurboJpeg.tjPlaneHeight(1, height, subsampling);
+        if (lumaStride <= 0 || lumaRows <= 0 || !gray && (chromaStride <= 0 || chromaRows <= 0)) return Decode(jpeg, source, fastDct);
+        // Every byte of the planes is decoded into.
+        var luma = GC.AllocateUninitializedArray<byte>(lumaStride * lumaRows);
+        var cb = gray ? null : GC.AllocateUninitializedArray<byte>(chromaStride * chromaRows);
+        var cr = gray ? null : GC.AllocateUninitializedArray<byte>(chromaStride * chromaRows);
+        fixed (byte* p = jpeg)
+        fixed (byte* y = luma, u = cb, v = cr)
+        {
+            var planes = stackalloc byte*[] { y, u, v };
+            var strides = stackalloc int[] { lumaStride, chromaStride, chromaStride };
+            if (TurboJpeg.tjDecompressToYUVPlanes(handle, p, (nuint)jpeg.Length, planes, width, strides, height, fastDct ? TurboJpeg.FlagFastDct : 0) != 0)
+                throw Fail($"{source}: corrupt JPEG ({TurboJpeg.Error(handle)})");
+        }
+        return gray
+            ? new YCbCrImage(width, height, luma, lumaStride, null, null, 0, 1, 1)
+            : new YCbCrImage(width, height, luma, lumaStride, cb, cr, chromaStride, lumaStride / chromaStride, lumaRows / chromaRows);
+    }
+
+    /// <summary>Encodes RGB pixels, chroma subsampled 4:2:0 unless told otherwise.</summary>
+    public static byte[] Encode(RgbImage image, int quality = 90, JpegChroma chroma = JpegChroma.Subsampled)
     {
         var handle = Compressor();
         IntPtr buffer = IntPtr.Zero;
@@ -62,7 +102,7 @@ public static unsafe class JpegCodec
         {
             fixed (byte* src = image.Pixels)
                 if (TurboJpeg.tjCompress2(handle, src, image.Width, image.Width * 3, image.Height, TurboJpeg.PixelFormatRgb, ref buffer, ref size,
-                                          fullChroma ? TurboJpeg.Subsampling444 : TurboJpeg.Subsampling420, quality, TurboJpeg.FlagAccurateDct) != 0)
+                                          chroma switch { JpegChroma.Full => TurboJpeg.Subsampling444, JpegChroma.None => TurboJpeg.SubsamplingGray, _ => TurboJpeg.Subsampling420 }, quality, TurboJpeg.FlagAccurateDct) != 0)
                     throw new InvalidOperationException($"JPEG encoding failed: {TurboJpeg.Error(handle)}");
             return new ReadOnlySpan<byte>((void*)buffer, checked((int)size)).ToArray();
         }

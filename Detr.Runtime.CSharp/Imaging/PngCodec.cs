@@ -170,19 +170,3 @@ internal static class Crc32
         return crc ^ 0xFFFFFFFFu;
     }
 }
-
-/// <summary>Reads an image file by its content (JPEG or PNG), naming the file in every error.</summary>
-public static class ImageFile
-{
-    public static RgbImage Read(string path, bool fastDct = false)
-    {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ImageDecodeException($"{path}: missing image file"); }
-        catch (IOException e) { throw new ImageDecodeException($"{path}: cannot read ({e.Message})"); }
-        if (data.Length == 0) throw new ImageDecodeException($"{path}: empty file");
-        if (JpegCodec.IsJpeg(data)) return JpegCodec.Decode(data, path, fastDct);
-        if (PngCodec.IsPng(data)) return PngCodec.Decode(data, path);
-        throw new ImageDecodeException($"{path}: neither a JPEG nor a PNG file");
-    }
-}

@@ -1,7 +1,7 @@
 namespace Detr.Runtime.Imaging;
 
 /// <summary>An 8-bit RGB image, row-major, pixels interleaved (HWC): Pixels[(y * Width + x) * 3 + c].</summary>
-public sealed class RgbImage
+public sealed class RgbImage : DecodedImage
 {
     public RgbImage(int width, int height, byte[]? pixels = null)
     {
@@ -12,9 +12,9 @@ public sealed class RgbImage
         if (Pixels.Length != width * height * 3) throw new ArgumentException($"{Pixels.Length} bytes for a {width}x{height} RGB image");
     }
 
-    public int Width { get; }
+    public override int Width { get; }
 
-    public int Height { get; }
+    public override int Height { get; }
 
     public byte[] Pixels { get; }
 

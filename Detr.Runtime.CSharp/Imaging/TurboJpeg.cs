@@ -10,6 +10,9 @@ internal static unsafe partial class TurboJpeg
     public const int PixelFormatRgb = 0;     // TJPF_RGB
     public const int Subsampling444 = 0;     // TJSAMP_444
     public const int Subsampling420 = 2;     // TJSAMP_420
+    public const int SubsamplingGray = 3;    // TJSAMP_GRAY
+    public const int ColourspaceYCbCr = 1;   // TJCS_YCbCr
+    public const int ColourspaceGray = 2;    // TJCS_GRAY
     public const int FlagFastDct = 2048;     // TJFLAG_FASTDCT
     public const int FlagAccurateDct = 4096; // TJFLAG_ACCURATEDCT
 
@@ -25,6 +28,9 @@ internal static unsafe partial class TurboJpeg
     [LibraryImport(Library)] public static partial int tjDestroy(IntPtr handle);
     [LibraryImport(Library)] public static partial int tjDecompressHeader3(IntPtr handle, byte* jpeg, nuint size, out int width, out int height, out int subsampling, out int colorspace);
     [LibraryImport(Library)] public static partial int tjDecompress2(IntPtr handle, byte* jpeg, nuint size, byte* destination, int width, int pitch, int height, int pixelFormat, int flags);
+    [LibraryImport(Library)] public static partial int tjDecompressToYUVPlanes(IntPtr handle, byte* jpeg, nuint size, byte** planes, int width, int* strides, int height, int flags);
+    [LibraryImport(Library)] public static partial int tjPlaneWidth(int component, int width, int subsampling);
+    [LibraryImport(Library)] public static partial int tjPlaneHeight(int component, int height, int subsampling);
     [LibraryImport(Library)] public static partial int tjCompress2(IntPtr handle, byte* source, int width, int pitch, int height, int pixelFormat, ref IntPtr jpeg, ref nuint size, int subsampling, int quality, int flags);
     [LibraryImport(Library)] public static partial void tjFree(IntPtr buffer);
     [LibraryImport(Library)] public static partial IntPtr tjGetErrorStr2(IntPtr handle);

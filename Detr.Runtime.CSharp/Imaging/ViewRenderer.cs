@@ -7,10 +7,16 @@ namespace Detr.Runtime.Imaging;
 /// <summary>
 /// Renders an <see cref="ImageView"/> into three 8-bit planes (channel-first, as the batch tensor) in 16-bit
 /// fixed point, as Pillow's resampling does in 8-bit images' integer arithmetic: a vertical pass turns the
-/// source's 8-bit rows into rows of interleaved RGB values with 7 fractional bits (only the columns the
-/// horizontal taps touch), a horizontal pass turns those into the planes' rows, rounded half up to 8 bits.
+/// source's 8-bit rows into rows of values with 7 fractional bits (only the columns the horizontal taps
+/// touch), a horizontal pass turns those into the output rows, rounded half up to 8 bits.
 /// Normalisation with ImageNet's mean and std happens on the device, on the whole batch
 /// (<see cref="Data.Batch.ImagesOn"/>): a quarter of the bytes to write, pad and copy here.
+/// <para>
+/// Two kinds of source (<see cref="DecodedImage"/>): interleaved RGB is resampled as one plane of three
+/// channels; a JPEG's YCbCr planes (<see cref="YCbCrImage"/>) are each resampled from their own resolution
+/// (chroma subsampled) to the output size and converted to RGB after, still in fixed point
+/// (<see cref="ToRgb"/>): libjpeg-turbo then does neither its chroma upsampling nor its colour conversion.
+/// </para>
 /// <para>
 /// The arithmetic, per tap: value × weight as a signed 16 × 16-bit product rounded to its high half
 /// (<see cref="MulHighRound"/>, x86's pmulhrsw: values carry 7 fractional bits, weights are fractions of
@@ -34,23 +40,22 @@ internal static unsafe class ViewRenderer
 
     public static void Render(ImageView view, Span<byte> planes, int planeWidth, int planeHeight, bool vectorised = true)
     {
-        var (width, height, source) = (view.Width, view.Height, view.Source);
+        var (width, height) = (view.Width, view.Height);
         if (planes.Length < 3 * planeWidth * planeHeight || width > planeWidth || height > planeHeight)
             throw new ArgumentException($"a {width}x{height} view does not fit {planeWidth}x{planeHeight} planes");
-        var hx = Resample.CachedCoefficients(view.SourceX, view.SourceWidth, source.Width, width, view.Flipped);
-        var vy = Resample.CachedCoefficients(view.SourceY, view.SourceHeight, source.Height, height, false);
-
-        // Source columns [lo, hi) the horizontal taps touch; per output its first value in a working row.
-        int lo = int.MaxValue, hi = 0;
-        for (var x = 0; x < width; x++)
+        Plane[] sources = view.Source switch
         {
-            lo = Math.Min(lo, hx.Start[x]);
-            hi = Math.Max(hi, hx.Start[x] + hx.Count[x]);
-        }
-        var rowValues = (hi - lo) * 3;
-        var offsets = new int[width];
-        for (var x = 0; x < width; x++) offsets[x] = (hx.Start[x] - lo) * 3;
-        var pass = new Pass(source, lo, rowValues, hx, vy, offsets, planeWidth, planeWidth * planeHeight, width, height);
+            RgbImage rgb => [Plane.Of(view, rgb.Pixels, rgb.Width * 3, 3, rgb.Width, rgb.Height, 1, 1)],
+            YCbCrImage { IsGray: true } g => [Plane.Of(view, g.Luma, g.LumaStride, 1, g.Width, g.Height, 1, 1)],
+            YCbCrImage c =>
+            [
+                Plane.Of(view, c.Luma, c.LumaStride, 1, c.Width, c.Height, 1, 1),
+                Plane.Of(view, c.Cb!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY),
+                Plane.Of(view, c.Cr!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY),
+            ],
+            _ => throw new ArgumentException($"cannot render a {view.Source.GetType().Name}"),
+        };
+        var pass = new Pass(sources, view.Source is YCbCrImage, planeWidth, planeWidth * planeHeight, width, height);
         fixed (byte* dst = planes)
         {
             if (vectorised && Avx2.IsSupported) pass.Vectorised(dst);
@@ -61,13 +66,35 @@ internal static unsafe class ViewRenderer
     /// <summary>(a · w) / 32768 rounded half up, as pmulhrsw: a value with 7 fractional bits times a weight in 1/32768.</summary>
     private static short MulHighRound(short a, short w) => (short)((a * w + 0x4000) >> 15);
 
-    private static short AddSaturate(short a, short b) => (short)Math.Min(a + b, short.MaxValue);
+    private static short AddSaturate(short a, short b) => (short)Math.Clamp(a + b, short.MinValue, short.MaxValue);
+
+    private static short SubtractSaturate(short a, short b) => (short)Math.Clamp(a - b, short.MinValue, short.MaxValue);
 
     /// <summary>A byte as a value with 7 fractional bits.</summary>
     private static short Widen(byte v) => (short)(v << 7);
 
-    /// <summary>A (non-negative) value with 7 fractional bits rounded half up to a level 0..255.</summary>
-    private static byte Level(short sum) => (byte)(AddSaturate(sum, 64) >> 7);
+    /// <summary>A value with 7 fractional bits rounded half up to a level, clamped to 0..255.</summary>
+    private static short Level(short sum) => (short)Math.Clamp(AddSaturate(sum, 64) >> 7, 0, 255);
+
+    // JFIF's YCbCr → RGB (libjpeg jdcolor.c): R = Y + 1.402 Cr', G = Y − 0.34414 Cb' − 0.71414 Cr',
+    // B = Y + 1.772 Cb', with Cb' = Cb − 128 and Cr' = Cr − 128. The factors as fractions of 32768 for
+    // MulHighRound; 1.402 = 1 + 0.402 and 1.772 = 2 − 0.228 keep every product and sum inside 16 bits.
+    private const short Cr402 = 13173, Cb34414 = 11277, Cr71414 = 23401, Cb228 = 7471;
+    private const short ChromaZero = 128 << 7;                        // chroma's zero, 128, with 7 fractional bits
+
+    /// <summary>
+    /// One pixel's luma and chroma (7 fractional bits, resampled) to R, G, B levels. Each output is luma plus
+    /// one saturating sum of chroma terms, so saturation only ever clamps what is out of 0..255 anyway.
+    /// </summary>
+    private static (short R, short G, short B) ToRgb(short y, short cb, short cr)
+    {
+        var db = SubtractSaturate(cb, ChromaZero);
+        var dr = SubtractSaturate(cr, ChromaZero);
+        var r = AddSaturate(y, AddSaturate(dr, MulHighRound(dr, Cr402)));
+        var g = SubtractSaturate(y, AddSaturate(MulHighRound(db, Cb34414), MulHighRound(dr, Cr71414)));
+        var b = AddSaturate(y, SubtractSaturate(AddSaturate(db, db), MulHighRound(db, Cb228)));
+        return (Level(r), Level(g), Level(b));
+    }
 
     /// <summary>
     /// Per-thread working buffers, grown as needed and reused: a loader renders thousands of images per
@@ -86,29 +113,69 @@ internal static unsafe class ViewRenderer
         private static short[] Fit(ref short[]? buffer, int length) => buffer is { } b && b.Length >= length ? b : buffer = new short[length];
     }
 
-    private readonly record struct Pass(RgbImage Source, int Lo, int RowValues, Resample.Taps Hx, Resample.Taps Vy, int[] Offsets,
-                                        int PlaneWidth, int PlaneSize, int Width, int Height)
+    /// <summary>
+    /// One source plane (8-bit, <see cref="Channels"/> values per pixel interleaved) with the taps mapping it
+    /// onto the output: source columns [Lo, Lo + RowValues / Channels) are the ones the horizontal taps
+    /// touch, and per output column <see cref="Offsets"/> is its first value in a working row.
+    /// </summary>
+    private readonly record struct Plane(byte[] Pixels, int Stride, int Channels, Resample.Taps Hx, Resample.Taps Vy, int Lo, int RowValues, int[] Offsets)
+    {
+        /// <summary>
+        /// The view's region mapped onto a plane of width × height samples, each covering subsampleX ×
+        /// subsampleY source pixels (chroma), so that sample i's centre is at pixel (i + ½) · subsample.
+        /// </summary>
+        public static Plane Of(ImageView view, byte[] pixels, int stride, int channels, int width, int height, int subsampleX, int subsampleY)
+        {
+            var hx = Resample.CachedCoefficients(view.SourceX / subsampleX, view.SourceWidth / subsampleX, width, view.Width, view.Flipped);
+            var vy = Resample.CachedCoefficients(view.SourceY / subsampleY, view.SourceHeight / subsampleY, height, view.Height, false);
+            int lo = int.MaxValue, hi = 0;
+            for (var x = 0; x < view.Width; x++)
+            {
+                lo = Math.Min(lo, hx.Start[x]);
+                hi = Math.Max(hi, hx.Start[x] + hx.Count[x]);
+            }
+            var offsets = new int[view.Width];
+            for (var x = 0; x < view.Width; x++) offsets[x] = (hx.Start[x] - lo) * channels;
+            return new Plane(pixels, stride, channels, hx, vy, lo, (hi - lo) * channels, offsets);
+        }
+    }
+
+    private readonly record struct Pass(Plane[] Sources, bool YCbCr, int PlaneWidth, int PlaneSize, int Width, int Height)
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(byte* dst)
         {
-            var row = new short[RowValues];
-            var stride = Source.Width * 3;
-            fixed (byte* pixels = Source.Pixels)
-            fixed (short* r = row, vWeights = Vy.Fixed)
-                for (var y = 0; y < Height; y++)
+            var values = new short[3 * Width];                       // [3][Width]: the row's resampled channels, 7 fractional bits
+            var rows = Sources.Select(p => new short[p.RowValues]).ToArray();
+            for (var y = 0; y < Height; y++)
+            {
+                for (var p = 0; p < Sources.Length; p++) ResampleRow(Sources[p], y, rows[p], values, p);
+                for (var x = 0; x < Width; x++)
                 {
-                    VerticalScalar(pixels + Vy.Start[y] * stride + Lo * 3, stride, Vy.Count[y], vWeights + y * Vy.MaxTaps, r, RowValues);
-                    for (var c = 0; c < 3; c++)
-                    {
-                        var output = dst + c * PlaneSize + y * PlaneWidth;
-                        for (var x = 0; x < Width; x++)
-                        {
-                            short sum = 0;
-                            for (var k = 0; k < Hx.Count[x]; k++) sum = AddSaturate(sum, MulHighRound(r[Offsets[x] + 3 * k + c], Hx.Fixed[x * Hx.MaxTaps + k]));
-                            output[x] = Level(sum);
-                        }
-                    }
+                    var (r, g, b) = !YCbCr ? (Level(values[x]), Level(values[Width + x]), Level(values[2 * Width + x]))
+                                    : Sources.Length == 1 ? (Level(values[x]), Level(values[x]), Level(values[x]))
+                                    : ToRgb(values[x], values[Width + x], values[2 * Width + x]);
+                    dst[y * PlaneWidth + x] = (byte)r;
+                    dst[PlaneSize + y * PlaneWidth + x] = (byte)g;
+                    dst[2 * PlaneSize + y * PlaneWidth + x] = (byte)b;
+                }
+            }
+        }
+
+        /// <summary>Output row y of a plane's channels into values[(firstChannel + c) · Width + x].</summary>
+        private void ResampleRow(Plane plane, int y, short[] row, short[] values, int firstChannel)
+        {
+            fixed (byte* pixels = plane.Pixels)
+            fixed (short* r = row, vWeights = plane.Vy.Fixed)
+                VerticalScalar(pixels + plane.Vy.Start[y] * plane.Stride + plane.Lo * plane.Channels, plane.Stride, plane.Vy.Count[y],
+                               vWeights + y * plane.Vy.MaxTaps, r, plane.RowValues);
+            var hx = plane.Hx;
+            for (var c = 0; c < plane.Channels; c++)
+                for (var x = 0; x < Width; x++)
+                {
+                    short sum = 0;
+                    for (var k = 0; k < hx.Count[x]; k++) sum = AddSaturate(sum, MulHighRound(row[plane.Offsets[x] + plane.Channels * k + c], hx.Fixed[x * hx.MaxTaps + k]));
+                    values[(firstChannel + c) * Width + x] = sum;
                 }
         }
 
@@ -127,44 +194,62 @@ internal static unsafe class ViewRenderer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Vectorised(byte* dst)
         {
-            var rowStride = (RowValues + Lanes - 1) & ~(Lanes - 1);         // the block's rows, padded to whole tiles
+            var rowStride = Sources.Max(p => RowStride(p));                  // a block's rows, padded to whole tiles
             var paddedWidth = (Width + Lanes - 1) & ~(Lanes - 1);
             var rows = Scratch.Rows(Lanes * rowStride);                      // [16][rowStride] after the vertical pass
             var columns = Scratch.Columns(rowStride * Lanes);                // [rowStride][16]: the rows transposed
-            var outputs = Scratch.Outputs(3 * paddedWidth * Lanes);          // [3][paddedWidth][16]: levels, the output rows transposed
+            var outputs = Scratch.Outputs(3 * paddedWidth * Lanes);          // [3][paddedWidth][16]: the output rows transposed
             var tile = stackalloc short[Lanes * Lanes];
-            var stride = Source.Width * 3;
-            fixed (byte* pixels = Source.Pixels)
-            fixed (short* r = rows, t = columns, o = outputs, vWeights = Vy.Fixed, hWeights = Hx.Fixed)
-            fixed (int* offset = Offsets, hCount = Hx.Count)
+            fixed (short* r = rows, t = columns, o = outputs)
                 for (var y0 = 0; y0 < Height; y0 += Lanes)
                 {
                     var count = Math.Min(Lanes, Height - y0);
-                    for (var i = 0; i < count; i++)
-                        VerticalAvx2(pixels + Vy.Start[y0 + i] * stride + Lo * 3, stride, Vy.Count[y0 + i], vWeights + (y0 + i) * Vy.MaxTaps, r + i * rowStride, RowValues);
-                    for (var j = 0; j < rowStride; j += Lanes) Transpose(r + j, rowStride, t + j * Lanes, Lanes);
-                    Horizontal(t, hWeights, Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
-                    for (var c = 0; c < 3; c++)
+                    for (var p = 0; p < Sources.Length; p++)
                     {
-                        var plane = dst + c * PlaneSize + y0 * PlaneWidth;
-                        var channel = o + c * paddedWidth * Lanes;
-                        for (var x = 0; x < Width; x += Lanes)
+                        var plane = Sources[p];
+                        var stride = RowStride(plane);
+                        fixed (byte* pixels = plane.Pixels)
+                        fixed (short* vWeights = plane.Vy.Fixed, hWeights = plane.Hx.Fixed)
+                        fixed (int* offset = plane.Offsets, hCount = plane.Hx.Count)
                         {
-                            Transpose(channel + x * Lanes, Lanes, tile, Lanes);           // tile[i][j]: row y0 + i, column x + j
-                            if (x + Lanes <= Width)
-                            {
-                                for (var i = 0; i < count; i++)
-                                {
-                                    var levels = Avx.LoadVector256(tile + i * Lanes).AsInt16();
-                                    Sse2.Store(plane + i * PlaneWidth + x, Sse2.PackUnsignedSaturate(levels.GetLower(), levels.GetUpper()));
-                                }
-                                continue;
-                            }
                             for (var i = 0; i < count; i++)
-                                for (var j = 0; j < Width - x; j++) plane[i * PlaneWidth + x + j] = (byte)tile[i * Lanes + j];
+                                VerticalAvx2(pixels + plane.Vy.Start[y0 + i] * plane.Stride + plane.Lo * plane.Channels, plane.Stride, plane.Vy.Count[y0 + i],
+                                             vWeights + (y0 + i) * plane.Vy.MaxTaps, r + i * stride, plane.RowValues);
+                            for (var j = 0; j < stride; j += Lanes) Transpose(r + j, stride, t + j * Lanes, Lanes);
+                            if (plane.Channels == 3) HorizontalInterleaved(t, hWeights, plane.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
+                            else HorizontalPlane(t, hWeights, plane.Hx.MaxTaps, offset, hCount, Width, o + p * paddedWidth * Lanes);
                         }
                     }
+                    if (YCbCr) ToRgbAvx2(o, Width, paddedWidth, gray: Sources.Length == 1);
+                    Store(o, paddedWidth, tile, dst + y0 * PlaneWidth, count);
                 }
+        }
+
+        private static int RowStride(Plane plane) => (plane.RowValues + Lanes - 1) & ~(Lanes - 1);
+
+        /// <summary>A block's levels ([3][paddedWidth][16 rows]) into the planes' rows, transposed back.</summary>
+        private void Store(short* outputs, int paddedWidth, short* tile, byte* first, int count)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                var plane = first + c * PlaneSize;
+                var channel = outputs + c * paddedWidth * Lanes;
+                for (var x = 0; x < Width; x += Lanes)
+                {
+                    Transpose(channel + x * Lanes, Lanes, tile, Lanes);           // tile[i][j]: row i of the block, column x + j
+                    if (x + Lanes <= Width)
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            var levels = Avx.LoadVector256(tile + i * Lanes).AsInt16();
+                            Sse2.Store(plane + i * PlaneWidth + x, Sse2.PackUnsignedSaturate(levels.GetLower(), levels.GetUpper()));
+                        }
+                        continue;
+                    }
+                    for (var i = 0; i < count; i++)
+                        for (var j = 0; j < Width - x; j++) plane[i * PlaneWidth + x + j] = (byte)Math.Clamp(tile[i * Lanes + j], (short)0, (short)255);
+                }
+            }
         }
 
         /// <summary>
@@ -172,9 +257,8 @@ internal static unsafe class ViewRenderer
         /// of a tap are 48 contiguous values. Its own method, so that its few pointers stay in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Horizontal(short* columns, short* weights, int maxTaps, int* offset, int* count, int width, short* outputs, int paddedWidth)
+        private static void HorizontalInterleaved(short* columns, short* weights, int maxTaps, int* offset, int* count, int width, short* outputs, int paddedWidth)
         {
-            var half = Vector256.Create((short)64);
             var green = outputs + paddedWidth * Lanes;
             var blue = green + paddedWidth * Lanes;
             for (var x = 0; x < width; x++, weights += maxTaps)
@@ -188,11 +272,58 @@ internal static unsafe class ViewRenderer
                     g = Avx2.AddSaturate(g, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(column + Lanes), weight));
                     b = Avx2.AddSaturate(b, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(column + 2 * Lanes), weight));
                 }
-                Avx.Store(outputs + x * Lanes, Avx2.ShiftRightLogical(Avx2.AddSaturate(r, half), 7));
-                Avx.Store(green + x * Lanes, Avx2.ShiftRightLogical(Avx2.AddSaturate(g, half), 7));
-                Avx.Store(blue + x * Lanes, Avx2.ShiftRightLogical(Avx2.AddSaturate(b, half), 7));
+                Avx.Store(outputs + x * Lanes, LevelAvx2(r));
+                Avx.Store(green + x * Lanes, LevelAvx2(g));
+                Avx.Store(blue + x * Lanes, LevelAvx2(b));
             }
         }
+
+        /// <summary>outputs[x] (sixteen rows, 7 fractional bits) = Σ_k w[x][k] · columns[offset[x] + k]: one channel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void HorizontalPlane(short* columns, short* weights, int maxTaps, int* offset, int* count, int width, short* outputs)
+        {
+            for (var x = 0; x < width; x++, weights += maxTaps)
+            {
+                var sum = Vector256<short>.Zero;
+                var column = columns + offset[x] * Lanes;
+                for (var k = 0; k < count[x]; k++, column += Lanes)
+                    sum = Avx2.AddSaturate(sum, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(column), Vector256.Create(weights[k])));
+                Avx.Store(outputs + x * Lanes, sum);
+            }
+        }
+
+        /// <summary><see cref="ToRgb"/> on sixteen rows at a time, in place: [Y, Cb, Cr][x] → [R, G, B][x] levels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ToRgbAvx2(short* outputs, int width, int paddedWidth, bool gray)
+        {
+            var second = outputs + paddedWidth * Lanes;
+            var third = second + paddedWidth * Lanes;
+            var (half, cr402, cb34414, cr71414, cb228) = (Vector256.Create(ChromaZero), Vector256.Create(Cr402), Vector256.Create(Cb34414), Vector256.Create(Cr71414), Vector256.Create(Cb228));
+            for (var x = 0; x < width * Lanes; x += Lanes)
+            {
+                var y = Avx.LoadVector256(outputs + x);
+                if (gray)
+                {
+                    var level = LevelAvx2(y);
+                    Avx.Store(outputs + x, level);
+                    Avx.Store(second + x, level);
+                    Avx.Store(third + x, level);
+                    continue;
+                }
+                var db = Avx2.SubtractSaturate(Avx.LoadVector256(second + x), half);
+                var dr = Avx2.SubtractSaturate(Avx.LoadVector256(third + x), half);
+                var r = Avx2.AddSaturate(y, Avx2.AddSaturate(dr, Avx2.MultiplyHighRoundScale(dr, cr402)));
+                var g = Avx2.SubtractSaturate(y, Avx2.AddSaturate(Avx2.MultiplyHighRoundScale(db, cb34414), Avx2.MultiplyHighRoundScale(dr, cr71414)));
+                var b = Avx2.AddSaturate(y, Avx2.SubtractSaturate(Avx2.AddSaturate(db, db), Avx2.MultiplyHighRoundScale(db, cb228)));
+                Avx.Store(outputs + x, LevelAvx2(r));
+                Avx.Store(second + x, LevelAvx2(g));
+                Avx.Store(third + x, LevelAvx2(b));
+            }
+        }
+
+        /// <summary><see cref="Level"/> of sixteen values, but for the clamp, which packing to bytes does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<short> LevelAvx2(Vector256<short> sum) => Avx2.ShiftRightArithmetic(Avx2.AddSaturate(sum, Vector256.Create((short)64)), 7);
 
         /// <summary>
         /// The vertical pass of one output row, sixteen values at a time; one, two and three taps (identity,

@@ -21,7 +21,8 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
     private static readonly byte[][] Palette =
         [[230, 25, 75], [60, 180, 75], [67, 99, 216], [245, 130, 49], [145, 30, 180], [66, 212, 244], [240, 50, 230], [191, 239, 69], [70, 153, 144], [220, 190, 255]];
 
-    public Detections Predict(RgbImage image)
+    /// <summary>Detections in pixels of <paramref name="image"/>, which reaches the model as the loader's images do (<see cref="ImageFile.ReadForModel"/>).</summary>
+    public Detections Predict(DecodedImage image)
     {
         var sample = new DetectionSample(ImageView.Of(image), [], [], [], 0, (image.Height, image.Width));
         sample = Training.RecipeData.ValidationTransform(plan.Train).Apply(sample, new Random(0));
@@ -45,12 +46,17 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
         for (var index = 0; index < files.Count; index++)
         {
             var file = files[index];
-            RgbImage image;
-            try { image = ImageFile.Read(file); }
+            DecodedImage input;
+            RgbImage image;                                      // to draw on
+            try
+            {
+                input = ImageFile.ReadForModel(file);
+                image = input as RgbImage ?? ImageFile.Read(file);
+            }
             catch (ImageDecodeException e) { log($"skipped: {e.Message}"); continue; }
             var stem = Path.GetFileNameWithoutExtension(file);
             var imageId = long.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : index + 1;
-            var d = Predict(image);
+            var d = Predict(input);
             var kept = Enumerable.Range(0, d.Count).Where(i => d.Scores[i] >= threshold).ToList();
             foreach (var i in kept)
             {

@@ -19,7 +19,7 @@ public class CodecTests
     [Fact]
     public void Jpeg_round_trip_keeps_known_pixels()
     {
-        var jpeg = JpegCodec.Encode(Quadrants(), quality: 100, fullChroma: true);
+        var jpeg = JpegCodec.Encode(Quadrants(), quality: 100, chroma: JpegChroma.Full);
         Assert.True(JpegCodec.IsJpeg(jpeg));
         Assert.Equal((16, 16), JpegCodec.ReadSize(jpeg, "test.jpg"));
         var decoded = JpegCodec.Decode(jpeg, "test.jpg");
@@ -31,6 +31,51 @@ public class CodecTests
         var half = JpegCodec.Decode(jpeg, "test.jpg", scale: (1, 2));
         Assert.Equal((8, 8), (half.Width, half.Height));
         Assert.InRange(half.Pixel(1, 1)[0], 240, 255);
+    }
+
+    /// <summary>A smooth gradient with noise and sharp-edged blocks of colour: what chroma upsampling can get wrong.</summary>
+    private static RgbImage Scene(int width, int height)
+    {
+        var rng = new Random(3);
+        var image = new RgbImage(width, height);
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+            {
+                var p = image.Pixel(x, y);
+                p[0] = (byte)(x * 255 / width);
+                p[1] = (byte)(y * 255 / height);
+                p[2] = (byte)rng.Next(256);
+            }
+        image.Fill(width / 5, height / 4, width / 3, height / 3, [250, 20, 30]);
+        image.Fill(width / 2, height / 2, width / 4, height / 5, [10, 240, 200]);
+        return image;
+    }
+
+    [Theory]
+    [InlineData(JpegChroma.Subsampled, 61, 47)]
+    [InlineData(JpegChroma.Full, 40, 33)]
+    [InlineData(JpegChroma.None, 37, 52)]
+    public void Jpeg_decoded_to_planes_renders_as_libjpeg_decodes_to_rgb(JpegChroma chroma, int width, int height)
+    {
+        var jpeg = JpegCodec.Encode(Scene(width, height), quality: 92, chroma);
+        var rgb = JpegCodec.Decode(jpeg, "scene.jpg");
+        var planes = Assert.IsType<YCbCrImage>(JpegCodec.DecodeYCbCr(jpeg, "scene.jpg"));
+        Assert.Equal((width, height, chroma == JpegChroma.None), (planes.Width, planes.Height, planes.IsGray));
+        if (chroma == JpegChroma.Subsampled) Assert.Equal((2, 2), (planes.SubsampleX, planes.SubsampleY));
+        var rendered = ImageView.Of(planes).Materialize();
+        var differences = rgb.Pixels.Zip(rendered.Pixels, (a, b) => Math.Abs(a - b)).ToArray();
+        // libjpeg rounds its upsampled chroma to 8 bits before converting; the planes' render rounds once.
+        Assert.True(differences.Max() <= 2, $"largest difference {differences.Max()}");
+        Assert.True(differences.Average() < 0.5, $"mean difference {differences.Average():0.000}");
+    }
+
+    [Fact]
+    public void Truncated_jpeg_decoded_to_planes_is_an_error_naming_the_file()
+    {
+        var jpeg = JpegCodec.Encode(Quadrants(), quality: 90);
+        var e = Assert.Throws<ImageDecodeException>(() => JpegCodec.DecodeYCbCr(jpeg.AsSpan(0, jpeg.Length / 2), "broken.jpg"));
+        Assert.StartsWith("broken.jpg:", e.Message);
+        Assert.IsType<YCbCrImage>(JpegCodec.DecodeYCbCr(jpeg, "good.jpg"));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public class ViewRendererTests
     {
         foreach (var view in Views(60, 11))
         {
-            var src = view.Source;
+            var src = (RgbImage)view.Source;
             var hx = Resample.Coefficients(view.SourceX, view.SourceWidth, src.Width, view.Width, view.Flipped);
             var vy = Resample.Coefficients(view.SourceY, view.SourceHeight, src.Height, view.Height, false);
             var planes = new byte[3 * view.Width * view.Height];
@@ -63,6 +63,81 @@ public class ViewRendererTests
                         var exact = Math.Floor(Math.Clamp(sum, 0, 255) + 0.5);
                         Assert.InRange(level, exact - 1, exact + 1);
                     }
+        }
+    }
+
+    /// <summary>Random Y, Cb, Cr planes (strides wider than the image, as libjpeg-turbo pads them) in every subsampling a JPEG can have, or luma alone.</summary>
+    private static YCbCrImage NoisePlanes(int width, int height, Random rng)
+    {
+        var (sx, sy) = new[] { (1, 1), (2, 1), (2, 2), (4, 1), (1, 2), (0, 0) }[rng.Next(6)];
+        byte[] Plane(int stride, int rows)
+        {
+            var plane = new byte[stride * rows];
+            rng.NextBytes(plane);
+            return plane;
+        }
+        var lumaStride = width + rng.Next(4);
+        if (sx == 0) return new YCbCrImage(width, height, Plane(lumaStride, height), lumaStride, null, null, 0, 1, 1);
+        var (cw, ch) = ((width + sx - 1) / sx, (height + sy - 1) / sy);
+        var chromaStride = cw + rng.Next(3);
+        return new YCbCrImage(width, height, Plane(lumaStride, height), lumaStride, Plane(chromaStride, ch), Plane(chromaStride, ch), chromaStride, sx, sy);
+    }
+
+    private static IEnumerable<ImageView> PlanarViews(int count, int seed)
+    {
+        var rng = new Random(seed);
+        foreach (var view in Views(count, seed))
+            yield return view with { Source = NoisePlanes(view.Source.Width, view.Source.Height, rng) };
+    }
+
+    [Fact]
+    public void Vectorised_and_scalar_rendering_of_YCbCr_planes_give_bit_identical_planes()
+    {
+        foreach (var view in PlanarViews(300, 7))
+        {
+            var (pw, ph) = (view.Width + 2, view.Height + 3);
+            var simd = new byte[3 * pw * ph];
+            var scalar = new byte[3 * pw * ph];
+            ViewRenderer.Render(view, simd, pw, ph, vectorised: true);
+            ViewRenderer.Render(view, scalar, pw, ph, vectorised: false);
+            Assert.Equal(scalar, simd);
+        }
+    }
+
+    /// <summary>One plane's value at output (x, y) by the separable filter in double precision, the plane's samples each covering sx × sy pixels.</summary>
+    private static double Filtered(ImageView view, byte[] plane, int stride, int width, int height, int sx, int sy, int x, int y)
+    {
+        var hx = Resample.Coefficients(view.SourceX / sx, view.SourceWidth / sx, width, view.Width, view.Flipped);
+        var vy = Resample.Coefficients(view.SourceY / sy, view.SourceHeight / sy, height, view.Height, false);
+        double sum = 0;
+        for (var j = 0; j < vy.Count[y]; j++)
+            for (var i = 0; i < hx.Count[x]; i++)
+                sum += vy.Weights[y * vy.MaxTaps + j] * hx.Weights[x * hx.MaxTaps + i] * plane[(vy.Start[y] + j) * stride + hx.Start[x] + i];
+        return sum;
+    }
+
+    [Fact]
+    public void YCbCr_rendering_matches_resampling_then_JFIF_colour_conversion_in_double_precision()
+    {
+        foreach (var view in PlanarViews(40, 13))
+        {
+            var src = (YCbCrImage)view.Source;
+            var planes = new byte[3 * view.Width * view.Height];
+            view.Render(planes, view.Width, view.Height);
+            for (var y = 0; y < view.Height; y++)
+                for (var x = 0; x < view.Width; x++)
+                {
+                    var luma = Filtered(view, src.Luma, src.LumaStride, src.Width, src.Height, 1, 1, x, y);
+                    var (cb, cr) = src.IsGray ? (128.0, 128.0)
+                        : (Filtered(view, src.Cb!, src.ChromaStride, src.ChromaWidth, src.ChromaHeight, src.SubsampleX, src.SubsampleY, x, y),
+                           Filtered(view, src.Cr!, src.ChromaStride, src.ChromaWidth, src.ChromaHeight, src.SubsampleX, src.SubsampleY, x, y));
+                    double[] rgb = [luma + 1.402 * (cr - 128), luma - 0.34414 * (cb - 128) - 0.71414 * (cr - 128), luma + 1.772 * (cb - 128)];
+                    for (var c = 0; c < 3; c++)
+                    {
+                        var exact = Math.Floor(Math.Clamp(rgb[c], 0, 255) + 0.5);
+                        Assert.InRange(planes[c * view.Width * view.Height + y * view.Width + x], exact - 1, exact + 1);
+                    }
+                }
         }
     }
 }
