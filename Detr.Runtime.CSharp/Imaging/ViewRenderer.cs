@@ -196,38 +196,51 @@ internal static unsafe class ViewRenderer
         {
             var rowStride = Sources.Max(p => RowStride(p));                  // a block's rows, padded to whole tiles
             var paddedWidth = (Width + Lanes - 1) & ~(Lanes - 1);
+            var planeColumns = rowStride * Lanes;
             var rows = Scratch.Rows(Lanes * rowStride);                      // [16][rowStride] after the vertical pass
-            var columns = Scratch.Columns(rowStride * Lanes);                // [rowStride][16]: the rows transposed
+            var columns = Scratch.Columns(Sources.Length * planeColumns);    // per plane [rowStride][16]: the rows transposed
             var outputs = Scratch.Outputs(3 * paddedWidth * Lanes);          // [3][paddedWidth][16]: the output rows transposed
             var tile = stackalloc short[Lanes * Lanes];
             fixed (short* r = rows, t = columns, o = outputs)
                 for (var y0 = 0; y0 < Height; y0 += Lanes)
                 {
                     var count = Math.Min(Lanes, Height - y0);
-                    for (var p = 0; p < Sources.Length; p++)
+                    for (var p = 0; p < Sources.Length; p++) TransposedRows(Sources[p], y0, count, r, t + p * planeColumns);
+                    var first = Sources[0];
+                    fixed (short* hWeights = first.Hx.Fixed)
+                    fixed (int* offset = first.Offsets, hCount = first.Hx.Count)
                     {
-                        var plane = Sources[p];
-                        var stride = RowStride(plane);
-                        fixed (byte* pixels = plane.Pixels)
-                        fixed (short* vWeights = plane.Vy.Fixed, hWeights = plane.Hx.Fixed)
-                        fixed (int* offset = plane.Offsets, hCount = plane.Hx.Count)
-                        {
-                            for (var i = 0; i < count; i++)
-                                VerticalAvx2(pixels + plane.Vy.Start[y0 + i] * plane.Stride + plane.Lo * plane.Channels, plane.Stride, plane.Vy.Count[y0 + i],
-                                             vWeights + (y0 + i) * plane.Vy.MaxTaps, r + i * stride, plane.RowValues);
-                            for (var j = 0; j < stride; j += Lanes) Transpose(r + j, stride, t + j * Lanes, Lanes);
-                            if (plane.Channels == 3) HorizontalInterleaved(t, hWeights, plane.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
-                            else HorizontalPlane(t, hWeights, plane.Hx.MaxTaps, offset, hCount, Width, o + p * paddedWidth * Lanes);
-                        }
+                        if (!YCbCr) HorizontalInterleaved(t, hWeights, first.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
+                        else HorizontalPlane(t, hWeights, first.Hx.MaxTaps, offset, hCount, Width, o);
                     }
-                    if (YCbCr) ToRgbAvx2(o, Width, paddedWidth, gray: Sources.Length == 1);
+                    if (YCbCr && Sources.Length == 1) GrayLevels(o, Width, paddedWidth);
+                    else if (YCbCr)
+                    {
+                        var chroma = Sources[1];                             // Cb and Cr share their taps
+                        fixed (short* hWeights = chroma.Hx.Fixed)
+                        fixed (int* offset = chroma.Offsets, hCount = chroma.Hx.Count)
+                            HorizontalChromaToRgb(t + planeColumns, t + 2 * planeColumns, hWeights, chroma.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
+                    }
                     Store(o, paddedWidth, tile, dst + y0 * PlaneWidth, count);
                 }
+        }
+
+        /// <summary>A plane's vertical pass for output rows y0 .. y0 + count − 1, transposed into [RowStride][16] <paramref name="columns"/>.</summary>
+        private static void TransposedRows(in Plane plane, int y0, int count, short* rows, short* columns)
+        {
+            var stride = RowStride(plane);
+            fixed (byte* pixels = plane.Pixels)
+            fixed (short* vWeights = plane.Vy.Fixed)
+                for (var i = 0; i < count; i++)
+                    VerticalAvx2(pixels + plane.Vy.Start[y0 + i] * plane.Stride + plane.Lo * plane.Channels, plane.Stride, plane.Vy.Count[y0 + i],
+                                 vWeights + (y0 + i) * plane.Vy.MaxTaps, rows + i * stride, plane.RowValues);
+            for (var j = 0; j < stride; j += Lanes) Transpose(rows + j, stride, columns + j * Lanes, Lanes);
         }
 
         private static int RowStride(Plane plane) => (plane.RowValues + Lanes - 1) & ~(Lanes - 1);
 
         /// <summary>A block's levels ([3][paddedWidth][16 rows]) into the planes' rows, transposed back.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Store(short* outputs, int paddedWidth, short* tile, byte* first, int count)
         {
             for (var c = 0; c < 3; c++)
@@ -247,9 +260,41 @@ internal static unsafe class ViewRenderer
                         continue;
                     }
                     for (var i = 0; i < count; i++)
-                        for (var j = 0; j < Width - x; j++) plane[i * PlaneWidth + x + j] = (byte)Math.Clamp(tile[i * Lanes + j], (short)0, (short)255);
+                    {
+                        var levels = Avx.LoadVector256(tile + i * Lanes).AsInt16();
+                        StoreFirst(Sse2.PackUnsignedSaturate(levels.GetLower(), levels.GetUpper()), plane + i * PlaneWidth + x, Width - x);
+                    }
                 }
             }
+        }
+
+        /// <summary>The first <paramref name="n"/> (&lt; 16) bytes of <paramref name="bytes"/> to <paramref name="p"/>, in 8-, 4-, 2- and 1-byte stores.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreFirst(Vector128<byte> bytes, byte* p, int n)
+        {
+            var value = bytes.AsUInt64().GetElement(0);
+            if (n >= 8)
+            {
+                *(ulong*)p = value;
+                p += 8;
+                n -= 8;
+                value = bytes.AsUInt64().GetElement(1);
+            }
+            if (n >= 4)
+            {
+                *(uint*)p = (uint)value;
+                p += 4;
+                n -= 4;
+                value >>= 32;
+            }
+            if (n >= 2)
+            {
+                *(ushort*)p = (ushort)value;
+                p += 2;
+                n -= 2;
+                value >>= 16;
+            }
+            if (n >= 1) *p = (byte)value;
         }
 
         /// <summary>
@@ -292,32 +337,49 @@ internal static unsafe class ViewRenderer
             }
         }
 
-        /// <summary><see cref="ToRgb"/> on sixteen rows at a time, in place: [Y, Cb, Cr][x] → [R, G, B][x] levels.</summary>
+        /// <summary>
+        /// The chroma planes' horizontal pass (Cb and Cr share their taps), each column then converted with the
+        /// luma already in outputs[0] (<see cref="ToRgb"/> on sixteen rows at a time): outputs[c][x] = R, G, B levels.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ToRgbAvx2(short* outputs, int width, int paddedWidth, bool gray)
+        private static void HorizontalChromaToRgb(short* cbColumns, short* crColumns, short* weights, int maxTaps, int* offset, int* count, int width,
+                                                  short* outputs, int paddedWidth)
         {
-            var second = outputs + paddedWidth * Lanes;
-            var third = second + paddedWidth * Lanes;
-            var (half, cr402, cb34414, cr71414, cb228) = (Vector256.Create(ChromaZero), Vector256.Create(Cr402), Vector256.Create(Cb34414), Vector256.Create(Cr71414), Vector256.Create(Cb228));
-            for (var x = 0; x < width * Lanes; x += Lanes)
+            var green = outputs + paddedWidth * Lanes;
+            var blue = green + paddedWidth * Lanes;
+            var (zero, cr402, cb34414, cr71414, cb228) = (Vector256.Create(ChromaZero), Vector256.Create(Cr402), Vector256.Create(Cb34414), Vector256.Create(Cr71414), Vector256.Create(Cb228));
+            for (var x = 0; x < width; x++, weights += maxTaps)
             {
-                var y = Avx.LoadVector256(outputs + x);
-                if (gray)
+                Vector256<short> cb = Vector256<short>.Zero, cr = cb;
+                var u = cbColumns + offset[x] * Lanes;
+                var v = crColumns + offset[x] * Lanes;
+                for (var k = 0; k < count[x]; k++, u += Lanes, v += Lanes)
                 {
-                    var level = LevelAvx2(y);
-                    Avx.Store(outputs + x, level);
-                    Avx.Store(second + x, level);
-                    Avx.Store(third + x, level);
-                    continue;
+                    var weight = Vector256.Create(weights[k]);
+                    cb = Avx2.AddSaturate(cb, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(u), weight));
+                    cr = Avx2.AddSaturate(cr, Avx2.MultiplyHighRoundScale(Avx.LoadVector256(v), weight));
                 }
-                var db = Avx2.SubtractSaturate(Avx.LoadVector256(second + x), half);
-                var dr = Avx2.SubtractSaturate(Avx.LoadVector256(third + x), half);
+                var y = Avx.LoadVector256(outputs + x * Lanes);
+                var db = Avx2.SubtractSaturate(cb, zero);
+                var dr = Avx2.SubtractSaturate(cr, zero);
                 var r = Avx2.AddSaturate(y, Avx2.AddSaturate(dr, Avx2.MultiplyHighRoundScale(dr, cr402)));
                 var g = Avx2.SubtractSaturate(y, Avx2.AddSaturate(Avx2.MultiplyHighRoundScale(db, cb34414), Avx2.MultiplyHighRoundScale(dr, cr71414)));
                 var b = Avx2.AddSaturate(y, Avx2.SubtractSaturate(Avx2.AddSaturate(db, db), Avx2.MultiplyHighRoundScale(db, cb228)));
-                Avx.Store(outputs + x, LevelAvx2(r));
-                Avx.Store(second + x, LevelAvx2(g));
-                Avx.Store(third + x, LevelAvx2(b));
+                Avx.Store(outputs + x * Lanes, LevelAvx2(r));
+                Avx.Store(green + x * Lanes, LevelAvx2(g));
+                Avx.Store(blue + x * Lanes, LevelAvx2(b));
+            }
+        }
+
+        /// <summary>A grayscale image's luma in outputs[0] as the level of all three channels.</summary>
+        private static void GrayLevels(short* outputs, int width, int paddedWidth)
+        {
+            for (var x = 0; x < width * Lanes; x += Lanes)
+            {
+                var level = LevelAvx2(Avx.LoadVector256(outputs + x));
+                Avx.Store(outputs + x, level);
+                Avx.Store(outputs + paddedWidth * Lanes + x, level);
+                Avx.Store(outputs + 2 * paddedWidth * Lanes + x, level);
             }
         }
 
@@ -332,29 +394,50 @@ internal static unsafe class ViewRenderer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void VerticalAvx2(byte* first, int stride, int taps, short* weight, short* row, int count)
         {
-            var i = 0;
+            if (count < Lanes)
+            {
+                VerticalScalar(first, stride, taps, weight, row, count);
+                return;
+            }
+            // Vectors at 0, 16, 32, ... and a last one ending at count, which may overlap the one before (and
+            // writes the same values again): no scalar tail.
+            var last = count - Lanes;
             switch (taps)
             {
                 case 1:
-                    for (var w0 = Vector256.Create(weight[0]); i + Lanes <= count; i += Lanes)
-                        Avx.Store(row + i, Product(first + i, w0));
+                    var w = Vector256.Create(weight[0]);
+                    for (var i = 0; ; i = Math.Min(i + Lanes, last))
+                    {
+                        Avx.Store(row + i, Product(first + i, w));
+                        if (i == last) break;
+                    }
                     break;
                 case 2:
-                    for (var (w0, w1) = (Vector256.Create(weight[0]), Vector256.Create(weight[1])); i + Lanes <= count; i += Lanes)
+                    var (w0, w1) = (Vector256.Create(weight[0]), Vector256.Create(weight[1]));
+                    for (var i = 0; ; i = Math.Min(i + Lanes, last))
+                    {
                         Avx.Store(row + i, Avx2.AddSaturate(Product(first + i, w0), Product(first + stride + i, w1)));
+                        if (i == last) break;
+                    }
                     break;
                 case 3:
-                    for (var (w0, w1, w2) = (Vector256.Create(weight[0]), Vector256.Create(weight[1]), Vector256.Create(weight[2])); i + Lanes <= count; i += Lanes)
-                        Avx.Store(row + i, Avx2.AddSaturate(Avx2.AddSaturate(Product(first + i, w0), Product(first + stride + i, w1)), Product(first + 2 * stride + i, w2)));
+                    var (v0, v1, v2) = (Vector256.Create(weight[0]), Vector256.Create(weight[1]), Vector256.Create(weight[2]));
+                    for (var i = 0; ; i = Math.Min(i + Lanes, last))
+                    {
+                        Avx.Store(row + i, Avx2.AddSaturate(Avx2.AddSaturate(Product(first + i, v0), Product(first + stride + i, v1)), Product(first + 2 * stride + i, v2)));
+                        if (i == last) break;
+                    }
+                    break;
+                default:
+                    for (var i = 0; ; i = Math.Min(i + Lanes, last))
+                    {
+                        var sum = Vector256<short>.Zero;
+                        for (var k = 0; k < taps; k++) sum = Avx2.AddSaturate(sum, Product(first + k * stride + i, Vector256.Create(weight[k])));
+                        Avx.Store(row + i, sum);
+                        if (i == last) break;
+                    }
                     break;
             }
-            for (; i + Lanes <= count; i += Lanes)
-            {
-                var sum = Vector256<short>.Zero;
-                for (var k = 0; k < taps; k++) sum = Avx2.AddSaturate(sum, Product(first + k * stride + i, Vector256.Create(weight[k])));
-                Avx.Store(row + i, sum);
-            }
-            VerticalScalar(first + i, stride, taps, weight, row + i, count - i);
         }
 
         /// <summary>Sixteen bytes as values with 7 fractional bits, times a weight (<see cref="MulHighRound"/>).</summary>
@@ -366,22 +449,39 @@ internal static unsafe class ViewRenderer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Transpose(short* src, int srcStride, short* dst, int dstStride)
         {
-            // Rows 0–7 and 8–15 each become, per column m of a 128-bit lane L, one lane of eight values
-            // (d[m], e[m]: column 8L + m); the lanes are then joined across the two halves.
-            var d = stackalloc Vector256<short>[8];
-            var e = stackalloc Vector256<short>[8];
-            Half(src, srcStride, d);
-            Half(src + 8 * srcStride, srcStride, e);
-            for (var m = 0; m < 8; m++)
-            {
-                Avx.Store(dst + m * dstStride, Avx2.Permute2x128(d[m], e[m], 0x20));
-                Avx.Store(dst + (8 + m) * dstStride, Avx2.Permute2x128(d[m], e[m], 0x31));
-            }
+            // Rows 0–7 become, per column m of a 128-bit lane L, one lane of eight values (column 8L + m), and
+            // so do rows 8–15: each lane is half of a destination row, stored as it is.
+            HalfInto(src, srcStride, dst, dstStride);
+            HalfInto(src + 8 * srcStride, srcStride, dst + 8, dstStride);
         }
 
-        /// <summary>Eight rows → per lane, eight vectors holding the eight rows' values of one column each.</summary>
+        /// <summary>Eight source rows transposed into the first (or, offset by 8, the second) halves of the sixteen destination rows.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Half(short* src, int stride, Vector256<short>* result)
+        private static void HalfInto(short* src, int srcStride, short* dst, int dstStride)
+        {
+            Half(src, srcStride, out var m0, out var m1, out var m2, out var m3, out var m4, out var m5, out var m6, out var m7);
+            StoreLanes(m0, dst, dstStride, 0);
+            StoreLanes(m1, dst, dstStride, 1);
+            StoreLanes(m2, dst, dstStride, 2);
+            StoreLanes(m3, dst, dstStride, 3);
+            StoreLanes(m4, dst, dstStride, 4);
+            StoreLanes(m5, dst, dstStride, 5);
+            StoreLanes(m6, dst, dstStride, 6);
+            StoreLanes(m7, dst, dstStride, 7);
+        }
+
+        /// <summary>Lane 0 of <paramref name="v"/> (column m) to row m, lane 1 (column 8 + m) to row 8 + m.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreLanes(Vector256<short> v, short* dst, int dstStride, int m)
+        {
+            Sse2.Store(dst + m * dstStride, v.GetLower());
+            Sse2.Store(dst + (8 + m) * dstStride, v.GetUpper());
+        }
+
+        /// <summary>Eight rows → eight vectors m0..m7: lane L of m<i>k</i> holds the eight rows' values of column 8L + k.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Half(short* src, int stride, out Vector256<short> m0, out Vector256<short> m1, out Vector256<short> m2, out Vector256<short> m3,
+                                 out Vector256<short> m4, out Vector256<short> m5, out Vector256<short> m6, out Vector256<short> m7)
         {
             var a0 = Avx.LoadVector256(src);
             var a1 = Avx.LoadVector256(src + stride);
@@ -410,14 +510,14 @@ internal static unsafe class ViewRenderer
             var c6 = Avx2.UnpackLow(b5, b7).AsUInt64();
             var c7 = Avx2.UnpackHigh(b5, b7).AsUInt64();
             // 64-bit interleave: rows 0..7 of column 8L + m.
-            result[0] = Avx2.UnpackLow(c0, c4).AsInt16();
-            result[1] = Avx2.UnpackHigh(c0, c4).AsInt16();
-            result[2] = Avx2.UnpackLow(c1, c5).AsInt16();
-            result[3] = Avx2.UnpackHigh(c1, c5).AsInt16();
-            result[4] = Avx2.UnpackLow(c2, c6).AsInt16();
-            result[5] = Avx2.UnpackHigh(c2, c6).AsInt16();
-            result[6] = Avx2.UnpackLow(c3, c7).AsInt16();
-            result[7] = Avx2.UnpackHigh(c3, c7).AsInt16();
+            m0 = Avx2.UnpackLow(c0, c4).AsInt16();
+            m1 = Avx2.UnpackHigh(c0, c4).AsInt16();
+            m2 = Avx2.UnpackLow(c1, c5).AsInt16();
+            m3 = Avx2.UnpackHigh(c1, c5).AsInt16();
+            m4 = Avx2.UnpackLow(c2, c6).AsInt16();
+            m5 = Avx2.UnpackHigh(c2, c6).AsInt16();
+            m6 = Avx2.UnpackLow(c3, c7).AsInt16();
+            m7 = Avx2.UnpackHigh(c3, c7).AsInt16();
         }
     }
 }
