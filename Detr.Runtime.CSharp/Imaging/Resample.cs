@@ -25,6 +25,7 @@ public static class Resample
         var scale = length / outSize;
         var filterScale = Math.Max(scale, 1.0);
         var support = filterScale;                       // bilinear: support 1, widened when shrinking
+        var inverseScale = 1 / filterScale;
         var maxTaps = (int)Math.Ceiling(support) * 2 + 1;
         var lo = Math.Max(0, (int)Math.Floor(start + 1e-9));
         var hi = Math.Min(sourceSize, (int)Math.Ceiling(start + length - 1e-9));
@@ -42,7 +43,7 @@ public static class Resample
             double sum = 0;
             for (var i = 0; i < n; i++)
             {
-                var x = Math.Abs((i + min - centre + 0.5) / filterScale);
+                var x = Math.Abs(i + min - centre + 0.5) * inverseScale;
                 w[i] = x < 1 ? 1 - x : 0;
                 sum += w[i];
             }
@@ -59,10 +60,12 @@ public static class Resample
             while (n - 1 > first && w[n - 1] == 0) n--;
             starts[o] = min + first;
             counts[o] = n - first;
+            var normaliser = 1 / sum;
             for (var i = first; i < n; i++)
             {
-                weights[o * maxTaps + i - first] = (float)(w[i] / sum);
-                fixedWeights[o * maxTaps + i - first] = (short)Math.Min(short.MaxValue, Math.Round(w[i] / sum * 32768));
+                var weight = w[i] * normaliser;
+                weights[o * maxTaps + i - first] = (float)weight;
+                fixedWeights[o * maxTaps + i - first] = (short)Math.Min(short.MaxValue, Math.Round(weight * 32768));
             }
         }
         return new Taps(starts, counts, weights, fixedWeights, maxTaps);

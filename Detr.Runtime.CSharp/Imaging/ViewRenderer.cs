@@ -33,7 +33,6 @@ namespace Detr.Runtime.Imaging;
 /// (AggressiveOptimization): a loader's first batches would otherwise run tier-0 code.
 /// </para>
 /// </summary>
-[SkipLocalsInit]                                 // the stackalloc'd tiles are written before they are read
 internal static unsafe class ViewRenderer
 {
     private const int Lanes = 16;                // output rows per block: one 16-bit value per row in a 256-bit vector
@@ -200,7 +199,6 @@ internal static unsafe class ViewRenderer
             var rows = Scratch.Rows(Lanes * rowStride);                      // [16][rowStride] after the vertical pass
             var columns = Scratch.Columns(Sources.Length * planeColumns);    // per plane [rowStride][16]: the rows transposed
             var outputs = Scratch.Outputs(3 * paddedWidth * Lanes);          // [3][paddedWidth][16]: the output rows transposed
-            var tile = stackalloc short[Lanes * Lanes];
             fixed (short* r = rows, t = columns, o = outputs)
                 for (var y0 = 0; y0 < Height; y0 += Lanes)
                 {
@@ -221,7 +219,7 @@ internal static unsafe class ViewRenderer
                         fixed (int* offset = chroma.Offsets, hCount = chroma.Hx.Count)
                             HorizontalChromaToRgb(t + planeColumns, t + 2 * planeColumns, hWeights, chroma.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
                     }
-                    Store(o, paddedWidth, tile, dst + y0 * PlaneWidth, count);
+                    Store(o, paddedWidth, dst + y0 * PlaneWidth, count);
                 }
         }
 
@@ -241,31 +239,68 @@ internal static unsafe class ViewRenderer
 
         /// <summary>A block's levels ([3][paddedWidth][16 rows]) into the planes' rows, transposed back.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Store(short* outputs, int paddedWidth, short* tile, byte* first, int count)
+        private void Store(short* outputs, int paddedWidth, byte* first, int count)
         {
             for (var c = 0; c < 3; c++)
             {
                 var plane = first + c * PlaneSize;
                 var channel = outputs + c * paddedWidth * Lanes;
-                for (var x = 0; x < Width; x += Lanes)
-                {
-                    Transpose(channel + x * Lanes, Lanes, tile, Lanes);           // tile[i][j]: row i of the block, column x + j
-                    if (x + Lanes <= Width)
-                    {
-                        for (var i = 0; i < count; i++)
-                        {
-                            var levels = Avx.LoadVector256(tile + i * Lanes).AsInt16();
-                            Sse2.Store(plane + i * PlaneWidth + x, Sse2.PackUnsignedSaturate(levels.GetLower(), levels.GetUpper()));
-                        }
-                        continue;
-                    }
-                    for (var i = 0; i < count; i++)
-                    {
-                        var levels = Avx.LoadVector256(tile + i * Lanes).AsInt16();
-                        StoreFirst(Sse2.PackUnsignedSaturate(levels.GetLower(), levels.GetUpper()), plane + i * PlaneWidth + x, Width - x);
-                    }
-                }
+                for (var x = 0; x < Width; x += Lanes) StoreTile(channel + x * Lanes, plane + x, PlaneWidth, count, Math.Min(Lanes, Width - x));
             }
+        }
+
+        /// <summary>
+        /// Sixteen columns of sixteen rows' levels (columns[x][i], 16-bit) as bytes into rows i &lt; rows of the
+        /// plane, the first n columns of each. Packed to bytes first, then transposed as 16-bit pairs of columns:
+        /// half the data of a 16-bit transpose. Per 128-bit lane (rows 0–7, rows 8–15): pack columns 2j and
+        /// 2j + 1, interleave their bytes so that 16-bit word r holds both at row r, then an 8×8 transpose of words.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreTile(short* columns, byte* dst, int stride, int rows, int n)
+        {
+            var pairs = Vector256.Create((byte)0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+            Vector256<short> Pair(int j) =>
+                Avx2.Shuffle(Avx2.PackUnsignedSaturate(Avx.LoadVector256(columns + 2 * j * Lanes), Avx.LoadVector256(columns + (2 * j + 1) * Lanes)), pairs).AsInt16();
+            var (p0, p1, p2, p3, p4, p5, p6, p7) = (Pair(0), Pair(1), Pair(2), Pair(3), Pair(4), Pair(5), Pair(6), Pair(7));
+            // Words, then double words, then quad words interleaved: c_r's words are p0..p7's word r.
+            var a0 = Avx2.UnpackLow(p0, p1).AsInt32();
+            var a1 = Avx2.UnpackHigh(p0, p1).AsInt32();
+            var a2 = Avx2.UnpackLow(p2, p3).AsInt32();
+            var a3 = Avx2.UnpackHigh(p2, p3).AsInt32();
+            var a4 = Avx2.UnpackLow(p4, p5).AsInt32();
+            var a5 = Avx2.UnpackHigh(p4, p5).AsInt32();
+            var a6 = Avx2.UnpackLow(p6, p7).AsInt32();
+            var a7 = Avx2.UnpackHigh(p6, p7).AsInt32();
+            var b0 = Avx2.UnpackLow(a0, a2).AsInt64();
+            var b1 = Avx2.UnpackHigh(a0, a2).AsInt64();
+            var b2 = Avx2.UnpackLow(a1, a3).AsInt64();
+            var b3 = Avx2.UnpackHigh(a1, a3).AsInt64();
+            var b4 = Avx2.UnpackLow(a4, a6).AsInt64();
+            var b5 = Avx2.UnpackHigh(a4, a6).AsInt64();
+            var b6 = Avx2.UnpackLow(a5, a7).AsInt64();
+            var b7 = Avx2.UnpackHigh(a5, a7).AsInt64();
+            StoreRows(Avx2.UnpackLow(b0, b4).AsByte(), 0, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackHigh(b0, b4).AsByte(), 1, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackLow(b1, b5).AsByte(), 2, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackHigh(b1, b5).AsByte(), 3, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackLow(b2, b6).AsByte(), 4, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackHigh(b2, b6).AsByte(), 5, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackLow(b3, b7).AsByte(), 6, dst, stride, rows, n);
+            StoreRows(Avx2.UnpackHigh(b3, b7).AsByte(), 7, dst, stride, rows, n);
+        }
+
+        /// <summary>Lane 0 of <paramref name="row"/> is output row r, lane 1 row 8 + r: each stored when it is one of the block's rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRows(Vector256<byte> row, int r, byte* dst, int stride, int rows, int n)
+        {
+            if (n == Lanes)
+            {
+                if (r < rows) Sse2.Store(dst + r * stride, row.GetLower());
+                if (8 + r < rows) Sse2.Store(dst + (8 + r) * stride, row.GetUpper());
+                return;
+            }
+            if (r < rows) StoreFirst(row.GetLower(), dst + r * stride, n);
+            if (8 + r < rows) StoreFirst(row.GetUpper(), dst + (8 + r) * stride, n);
         }
 
         /// <summary>The first <paramref name="n"/> (&lt; 16) bytes of <paramref name="bytes"/> to <paramref name="p"/>, in 8-, 4-, 2- and 1-byte stores.</summary>
