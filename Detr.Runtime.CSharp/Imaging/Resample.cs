@@ -11,9 +11,10 @@ public static class Resample
 {
     /// <summary>
     /// Per output index: first source index, tap count and normalised weights (MaxTaps per row), in float and as
-    /// signed 16-bit fractions of 32768 (a weight of 1 is 32767).
+    /// signed 16-bit fractions of 32768 (a weight of 1 is 32767); the source indices [Lo, Hi) that any tap
+    /// reads, and per output its first one relative to Lo (Offsets = Start − Lo).
     /// </summary>
-    internal readonly record struct Taps(int[] Start, int[] Count, float[] Weights, short[] Fixed, int MaxTaps);
+    internal readonly record struct Taps(int[] Start, int[] Count, float[] Weights, short[] Fixed, int MaxTaps, int Lo, int Hi, int[] Offsets);
 
     /// <summary>
     /// Taps mapping the source interval [start, start + length) (pixels, may be fractional, e.g. after a
@@ -68,7 +69,15 @@ public static class Resample
                 fixedWeights[o * maxTaps + i - first] = (short)Math.Min(short.MaxValue, Math.Round(weight * 32768));
             }
         }
-        return new Taps(starts, counts, weights, fixedWeights, maxTaps);
+        int lowest = int.MaxValue, highest = 0;
+        for (var o = 0; o < outSize; o++)
+        {
+            lowest = Math.Min(lowest, starts[o]);
+            highest = Math.Max(highest, starts[o] + counts[o]);
+        }
+        var offsets = new int[outSize];
+        for (var o = 0; o < outSize; o++) offsets[o] = starts[o] - lowest;
+        return new Taps(starts, counts, weights, fixedWeights, maxTaps, lowest, highest, offsets);
     }
 
     /// <summary>
@@ -77,16 +86,24 @@ public static class Resample
     /// </summary>
     internal static Taps CachedCoefficients(double start, double length, int sourceSize, int outSize, bool flip)
     {
-        var cache = tapCache ??= new Dictionary<(double, double, int, int, bool), Taps>();
         var key = (start, length, sourceSize, outSize, flip);
-        if (cache.TryGetValue(key, out var taps)) return taps;
-        if (cache.Count >= MaxCachedTaps) cache.Clear();
-        return cache[key] = Coefficients(start, length, sourceSize, outSize, flip);
+        var recent = recentTaps ??= [];
+        if (recent.TryGetValue(key, out var taps)) return taps;
+        if (olderTaps is null || !olderTaps.TryGetValue(key, out taps)) taps = Coefficients(start, length, sourceSize, outSize, flip);
+        if (recent.Count >= MaxCachedTaps)
+        {
+            // Two generations: the full one becomes the older, and the taps still in use (the few resizes a
+            // recipe repeats) move back into the new one on their next lookup, while one-off crops age out.
+            olderTaps = recent;
+            recentTaps = recent = [];
+        }
+        recent[key] = taps;
+        return taps;
     }
 
     private const int MaxCachedTaps = 256;
 
-    [ThreadStatic] private static Dictionary<(double, double, int, int, bool), Taps>? tapCache;
+    [ThreadStatic] private static Dictionary<(double, double, int, int, bool), Taps>? recentTaps, olderTaps;
 
     /// <summary>Resizes to (width, height).</summary>
     public static RgbImage Resize(RgbImage source, int width, int height) => ImageView.Of(source).Resize(width, height).Materialize();

@@ -114,29 +114,24 @@ internal static unsafe class ViewRenderer
 
     /// <summary>
     /// One source plane (8-bit, <see cref="Channels"/> values per pixel interleaved) with the taps mapping it
-    /// onto the output: source columns [Lo, Lo + RowValues / Channels) are the ones the horizontal taps
-    /// touch, and per output column <see cref="Offsets"/> is its first value in a working row.
+    /// onto the output. A working row holds the values of the source columns [Hx.Lo, Hx.Hi), the ones the
+    /// horizontal taps touch; output column x's first value in it is Hx.Offsets[x] · Channels.
     /// </summary>
-    private readonly record struct Plane(byte[] Pixels, int Stride, int Channels, Resample.Taps Hx, Resample.Taps Vy, int Lo, int RowValues, int[] Offsets)
+    private readonly record struct Plane(byte[] Pixels, int Stride, int Channels, Resample.Taps Hx, Resample.Taps Vy)
     {
         /// <summary>
         /// The view's region mapped onto a plane of width × height samples, each covering subsampleX ×
         /// subsampleY source pixels (chroma), so that sample i's centre is at pixel (i + ½) · subsample.
         /// </summary>
-        public static Plane Of(ImageView view, byte[] pixels, int stride, int channels, int width, int height, int subsampleX, int subsampleY)
-        {
-            var hx = Resample.CachedCoefficients(view.SourceX / subsampleX, view.SourceWidth / subsampleX, width, view.Width, view.Flipped);
-            var vy = Resample.CachedCoefficients(view.SourceY / subsampleY, view.SourceHeight / subsampleY, height, view.Height, false);
-            int lo = int.MaxValue, hi = 0;
-            for (var x = 0; x < view.Width; x++)
-            {
-                lo = Math.Min(lo, hx.Start[x]);
-                hi = Math.Max(hi, hx.Start[x] + hx.Count[x]);
-            }
-            var offsets = new int[view.Width];
-            for (var x = 0; x < view.Width; x++) offsets[x] = (hx.Start[x] - lo) * channels;
-            return new Plane(pixels, stride, channels, hx, vy, lo, (hi - lo) * channels, offsets);
-        }
+        public static Plane Of(ImageView view, byte[] pixels, int stride, int channels, int width, int height, int subsampleX, int subsampleY) =>
+            new(pixels, stride, channels,
+                Resample.CachedCoefficients(view.SourceX / subsampleX, view.SourceWidth / subsampleX, width, view.Width, view.Flipped),
+                Resample.CachedCoefficients(view.SourceY / subsampleY, view.SourceHeight / subsampleY, height, view.Height, false));
+
+        public int RowValues => (Hx.Hi - Hx.Lo) * Channels;
+
+        /// <summary>The first source value of row <paramref name="sourceRow"/> that a working row holds.</summary>
+        public int RowStart(int sourceRow) => sourceRow * Stride + Hx.Lo * Channels;
     }
 
     private readonly record struct Pass(Plane[] Sources, bool YCbCr, int PlaneWidth, int PlaneSize, int Width, int Height)
@@ -166,14 +161,14 @@ internal static unsafe class ViewRenderer
         {
             fixed (byte* pixels = plane.Pixels)
             fixed (short* r = row, vWeights = plane.Vy.Fixed)
-                VerticalScalar(pixels + plane.Vy.Start[y] * plane.Stride + plane.Lo * plane.Channels, plane.Stride, plane.Vy.Count[y],
+                VerticalScalar(pixels + plane.RowStart(plane.Vy.Start[y]), plane.Stride, plane.Vy.Count[y],
                                vWeights + y * plane.Vy.MaxTaps, r, plane.RowValues);
             var hx = plane.Hx;
             for (var c = 0; c < plane.Channels; c++)
                 for (var x = 0; x < Width; x++)
                 {
                     short sum = 0;
-                    for (var k = 0; k < hx.Count[x]; k++) sum = AddSaturate(sum, MulHighRound(row[plane.Offsets[x] + plane.Channels * k + c], hx.Fixed[x * hx.MaxTaps + k]));
+                    for (var k = 0; k < hx.Count[x]; k++) sum = AddSaturate(sum, MulHighRound(row[plane.Channels * (hx.Offsets[x] + k) + c], hx.Fixed[x * hx.MaxTaps + k]));
                     values[(firstChannel + c) * Width + x] = sum;
                 }
         }
@@ -206,7 +201,7 @@ internal static unsafe class ViewRenderer
                     for (var p = 0; p < Sources.Length; p++) TransposedRows(Sources[p], y0, count, r, t + p * planeColumns);
                     var first = Sources[0];
                     fixed (short* hWeights = first.Hx.Fixed)
-                    fixed (int* offset = first.Offsets, hCount = first.Hx.Count)
+                    fixed (int* offset = first.Hx.Offsets, hCount = first.Hx.Count)
                     {
                         if (!YCbCr) HorizontalInterleaved(t, hWeights, first.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
                         else HorizontalPlane(t, hWeights, first.Hx.MaxTaps, offset, hCount, Width, o);
@@ -216,7 +211,7 @@ internal static unsafe class ViewRenderer
                     {
                         var chroma = Sources[1];                             // Cb and Cr share their taps
                         fixed (short* hWeights = chroma.Hx.Fixed)
-                        fixed (int* offset = chroma.Offsets, hCount = chroma.Hx.Count)
+                        fixed (int* offset = chroma.Hx.Offsets, hCount = chroma.Hx.Count)
                             HorizontalChromaToRgb(t + planeColumns, t + 2 * planeColumns, hWeights, chroma.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
                     }
                     Store(o, paddedWidth, dst + y0 * PlaneWidth, count);
@@ -230,7 +225,7 @@ internal static unsafe class ViewRenderer
             fixed (byte* pixels = plane.Pixels)
             fixed (short* vWeights = plane.Vy.Fixed)
                 for (var i = 0; i < count; i++)
-                    VerticalAvx2(pixels + plane.Vy.Start[y0 + i] * plane.Stride + plane.Lo * plane.Channels, plane.Stride, plane.Vy.Count[y0 + i],
+                    VerticalAvx2(pixels + plane.RowStart(plane.Vy.Start[y0 + i]), plane.Stride, plane.Vy.Count[y0 + i],
                                  vWeights + (y0 + i) * plane.Vy.MaxTaps, rows + i * stride, plane.RowValues);
             for (var j = 0; j < stride; j += Lanes) Transpose(rows + j, stride, columns + j * Lanes, Lanes);
         }
@@ -333,7 +328,7 @@ internal static unsafe class ViewRenderer
         }
 
         /// <summary>
-        /// outputs[c][x] (sixteen rows, as levels) = Σ_k w[x][k] · columns[offset[x] + 3k + c]: the three channels
+        /// outputs[c][x] (sixteen rows, as levels) = Σ_k w[x][k] · columns[3 (offset[x] + k) + c]: the three channels
         /// of a tap are 48 contiguous values. Its own method, so that its few pointers stay in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -344,7 +339,7 @@ internal static unsafe class ViewRenderer
             for (var x = 0; x < width; x++, weights += maxTaps)
             {
                 Vector256<short> r = Vector256<short>.Zero, g = r, b = r;
-                var column = columns + offset[x] * Lanes;
+                var column = columns + 3 * offset[x] * Lanes;
                 for (var k = 0; k < count[x]; k++, column += 3 * Lanes)
                 {
                     var weight = Vector256.Create(weights[k]);
