@@ -96,8 +96,7 @@ public static class Collate
         var h = samples.Max(s => s.Image.Height);
         var w = samples.Max(s => s.Image.Width);
         // Rendered straight into uninitialised batch tensors over reused memory (TensorBuffers: no first touch
-        // of fresh pages per batch); the padding is zeros in the images and true in the mask. Padding at the
-        // right of each row is cleared with the image's whole planes first: one clear instead of three per row.
+        // of fresh pages per batch); only the padding is then written (zeros in the images, true in the mask).
         var images = TensorBuffers.Empty([b, 3, h, w], DType.UInt8).DetachFromScope();
         var maskTensor = TensorBuffers.Empty([b, h, w], DType.Bool).DetachFromScope();
         var pixels = images.DataSpan<byte>();
@@ -113,11 +112,15 @@ public static class Collate
                 imageMask[(image.Height * w)..].Fill(true);
                 for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
             }
-            else                                                         // padding at the right of every row: cleared whole, then drawn over
+            else                                                         // padding at the right of every row, and at the bottom
             {
-                planes.Clear();
                 imageMask.Fill(true);
-                for (var y = 0; y < image.Height; y++) imageMask.Slice(y * w, image.Width).Fill(false);
+                for (var y = 0; y < image.Height; y++)
+                {
+                    imageMask.Slice(y * w, image.Width).Fill(false);
+                    for (var c = 0; c < 3; c++) planes.Slice(c * h * w + y * w + image.Width, w - image.Width).Clear();
+                }
+                for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
             }
             image.Render(planes, w, h);
         }
