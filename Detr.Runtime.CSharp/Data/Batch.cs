@@ -80,6 +80,14 @@ public sealed class Batch : IDisposable
     }
 }
 
+/// <summary>Sample <see cref="Position"/> of a batch could not be decoded when it was rendered (<see cref="JpegSource"/>).</summary>
+public sealed class SampleDecodeException(int position, ImageDecodeException inner) : Exception(inner.Message, inner)
+{
+    public int Position { get; } = position;
+
+    public ImageDecodeException Decode { get; } = inner;
+}
+
 /// <summary>Turns transformed samples into a <see cref="Batch"/> (detr util/misc.py nested_tensor_from_tensor_list).</summary>
 public static class Collate
 {
@@ -122,7 +130,13 @@ public static class Collate
                 }
                 for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
             }
-            image.Render(planes, w, h);
+            try { image.Render(planes, w, h); }
+            catch (ImageDecodeException e)                               // a JPEG corrupt past its header (JpegSource)
+            {
+                images.Dispose();
+                maskTensor.Dispose();
+                throw new SampleDecodeException(i, e);
+            }
         }
         var targets = samples.Select(s => new ImageTargets(Tensor.From(s.Labels).DetachFromScope(), Tensor.From(Normalise(s), s.Count, 4).DetachFromScope())).ToList();
         return new Batch

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Detr.Runtime.Data.Transforms;
 using Detr.Runtime.Imaging;
 
@@ -90,6 +91,26 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
     /// <summary>Builds batch <paramref name="b"/> of an epoch (deterministic in seed, epoch and position only).</summary>
     public Batch Build(int[] order, int epoch, int b)
     {
+        // A JPEG is decoded when the batch renders it (JpegSource): one corrupt past its header fails there,
+        // and the batch is built again without it, so it is replaced exactly as one that fails to load.
+        var undecodable = new HashSet<int>();
+        while (true)
+        {
+            var (samples, used) = Samples(order, epoch, b, undecodable);
+            try { return Collate.Create(samples, used); }
+            catch (SampleDecodeException e)
+            {
+                if (Options.OnBadImage == BadImagePolicy.Fail) ExceptionDispatchInfo.Throw(e.Decode);
+                var index = used[e.Position];
+                undecodable.Add(index);
+                Report(index, e.Decode);
+            }
+        }
+    }
+
+    /// <summary>The batch's transformed samples and their dataset indices, each bad image replaced by the next sample in the epoch's order.</summary>
+    private (List<DetectionSample> Samples, List<int> Used) Samples(int[] order, int epoch, int b, HashSet<int> undecodable)
+    {
         var first = b * Options.BatchSize;
         var count = Math.Min(Options.BatchSize, order.Length - first);
         var samples = new List<DetectionSample>(count);
@@ -97,10 +118,10 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
         for (var k = 0; k < count; k++)
         {
             var position = first + k;
-            // A bad image is replaced by the next sample in the epoch's order (deterministically).
             for (var attempt = 0; attempt < order.Length; attempt++)
             {
                 var index = order[(position + attempt) % order.Length];
+                if (undecodable.Contains(index)) continue;
                 try
                 {
                     var sample = Dataset.Load(index, Options.FastDct);
@@ -111,12 +132,18 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
                 }
                 catch (ImageDecodeException e) when (Options.OnBadImage == BadImagePolicy.Skip)
                 {
-                    if (reported.TryAdd(Dataset.ImagePath(index), true)) log?.Invoke($"skipping bad image: {e.Message}");
+                    Report(index, e);
                 }
             }
             if (samples.Count <= k) throw new InvalidDataException($"{Dataset.ImageFolder}: no readable image left to fill the batch");
         }
-        return Collate.Create(samples, used);
+        return (samples, used);
+    }
+
+    /// <summary>Logs a bad image once per file.</summary>
+    private void Report(int index, ImageDecodeException e)
+    {
+        if (reported.TryAdd(Dataset.ImagePath(index), true)) log?.Invoke($"skipping bad image: {e.Message}");
     }
 
     /// <summary>A well-mixed 32-bit seed from (seed, epoch, position).</summary>

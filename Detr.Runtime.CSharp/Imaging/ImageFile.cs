@@ -11,13 +11,14 @@ public static class ImageFile
     }
 
     /// <summary>
-    /// The image as the renderer takes it fastest: a JPEG in its own YCbCr planes, converted to RGB after
-    /// resampling (<see cref="YCbCrImage"/>), a PNG as RGB. What the loader and the predictor feed the model.
+    /// The image as the renderer takes it fastest: a JPEG with its header checked, decoded when it is rendered
+    /// into its own YCbCr planes and converted to RGB after resampling (<see cref="JpegSource"/>,
+    /// <see cref="YCbCrImage"/>); a PNG decoded to RGB. What the loader and the predictor feed the model.
     /// </summary>
     public static DecodedImage ReadForModel(string path, bool fastDct = false)
     {
         var data = Bytes(path);
-        return JpegCodec.IsJpeg(data) ? JpegCodec.DecodeYCbCr(data, path, fastDct) : PngCodec.Decode(data, path);
+        return JpegCodec.IsJpeg(data) ? new JpegSource(data, path, fastDct) : PngCodec.Decode(data, path);
     }
 
     /// <summary>The file's bytes, known to be a JPEG or a PNG.</summary>

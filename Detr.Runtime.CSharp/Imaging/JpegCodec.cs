@@ -32,6 +32,13 @@ public static unsafe class JpegCodec
     /// </summary>
     public static RgbImage Decode(ReadOnlySpan<byte> jpeg, string source, bool fastDct = false, (int Num, int Denom)? scale = null)
     {
+        var (pixels, width, height) = DecodeRgb(jpeg, source, fastDct, scale, n => GC.AllocateUninitializedArray<byte>(n)); // every byte is decoded into
+        return new RgbImage(width, height, pixels);
+    }
+
+    /// <summary>Decodes to RGB into <paramref name="output"/>(length), an array of at least that length: rows of width · 3 bytes.</summary>
+    internal static (byte[] Pixels, int Width, int Height) DecodeRgb(ReadOnlySpan<byte> jpeg, string source, bool fastDct, (int Num, int Denom)? scale, Func<int, byte[]> output)
+    {
         var handle = Decompressor();
         fixed (byte* p = jpeg)
         {
@@ -44,23 +51,26 @@ public static unsafe class JpegCodec
                 width = (width * s.Num + s.Denom - 1) / s.Denom;  // TJSCALED
                 height = (height * s.Num + s.Denom - 1) / s.Denom;
             }
-            var image = new RgbImage(width, height, GC.AllocateUninitializedArray<byte>(width * height * 3)); // every byte is decoded into
-            fixed (byte* dst = image.Pixels)
+            var pixels = output(width * height * 3);
+            fixed (byte* dst = pixels)
             {
                 var flags = fastDct ? TurboJpeg.FlagFastDct : 0;
                 if (TurboJpeg.tjDecompress2(handle, p, (nuint)jpeg.Length, dst, width, width * 3, height, TurboJpeg.PixelFormatRgb, flags) != 0)
                     throw Fail($"{source}: corrupt JPEG ({TurboJpeg.Error(handle)})");
             }
-            return image;
+            return (pixels, width, height);
         }
     }
 
     /// <summary>
     /// Decodes to the file's own planes (<see cref="YCbCrImage"/>), which skips libjpeg-turbo's chroma
     /// upsampling and colour conversion; a file in another colour space (CMYK, YCCK, untransformed RGB) or
-    /// with a subsampling libjpeg-turbo cannot give as planes is decoded to RGB instead.
+    /// with a subsampling libjpeg-turbo cannot give as planes is decoded to RGB instead. The planes are new
+    /// arrays, or the given thread's reusable <paramref name="buffers"/> (valid until their next use).
     /// </summary>
-    public static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct = false)
+    public static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct = false) => DecodeYCbCr(jpeg, source, fastDct, null);
+
+    internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct, PlaneBuffers? buffers)
     {
         var handle = Decompressor();
         int width, height, subsampling, colourspace;
@@ -76,11 +86,12 @@ public static unsafe class JpegCodec
         var chromaRows = gray ? 0 : TurboJpeg.tjPlaneHeight(1, height, subsampling);
         if (lumaStride <= 0 || lumaRows <= 0 || !gray && (chromaStride <= 0 || chromaRows <= 0)) return Decode(jpeg, source, fastDct);
         // Every byte of the planes is decoded into.
-        var luma = GC.AllocateUninitializedArray<byte>(lumaStride * lumaRows);
-        var cb = gray ? null : GC.AllocateUninitializedArray<byte>(chromaStride * chromaRows);
-        var cr = gray ? null : GC.AllocateUninitializedArray<byte>(chromaStride * chromaRows);
+        byte[] Plane(int index, int length) => buffers?.Get(index, length) ?? GC.AllocateUninitializedArray<byte>(length);
+        var luma = Plane(0, lumaStride * lumaRows);
+        var cb = gray ? null : Plane(1, chromaStride * chromaRows);
+        var cr = gray ? null : Plane(2, chromaStride * chromaRows);
         fixed (byte* p = jpeg)
-        fixed (byte* y = luma, u = cb, v = cr)
+        fixed (byte* y = &luma[0], u = cb, v = cr)
         {
             var planes = stackalloc byte*[] { y, u, v };
             var strides = stackalloc int[] { lumaStride, chromaStride, chromaStride };

@@ -43,6 +43,11 @@ internal static unsafe class ViewRenderer
         var (width, height) = (view.Width, view.Height);
         if (planes.Length < 3 * planeWidth * planeHeight || width > planeWidth || height > planeHeight)
             throw new ArgumentException($"a {width}x{height} view does not fit {planeWidth}x{planeHeight} planes");
+        if (view.Source is JpegSource jpeg)
+        {
+            Render(view with { Source = jpeg.DecodeForRendering() }, planes, planeWidth, planeHeight, vectorised);
+            return;
+        }
         Plane[] sources = view.Source switch
         {
             RgbImage rgb => [Plane.Of(view, rgb.Pixels, rgb.Width * 3, 3, rgb.Width, rgb.Height, 1, 1)],

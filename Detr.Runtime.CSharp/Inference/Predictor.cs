@@ -46,17 +46,17 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
         for (var index = 0; index < files.Count; index++)
         {
             var file = files[index];
-            DecodedImage input;
             RgbImage image;                                      // to draw on
+            Detections d;
             try
             {
-                input = ImageFile.ReadForModel(file);
+                var input = ImageFile.ReadForModel(file);
                 image = input as RgbImage ?? ImageFile.Read(file);
+                d = Predict(input);
             }
-            catch (ImageDecodeException e) { log($"skipped: {e.Message}"); continue; }
+            catch (Exception e) when (e is ImageDecodeException or SampleDecodeException) { log($"skipped: {e.Message}"); continue; }
             var stem = Path.GetFileNameWithoutExtension(file);
             var imageId = long.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : index + 1;
-            var d = Predict(input);
             var kept = Enumerable.Range(0, d.Count).Where(i => d.Scores[i] >= threshold).ToList();
             foreach (var i in kept)
             {

@@ -54,9 +54,12 @@ public class DataLoaderTests
         var messages = new List<string>();
         var loader = new DataLoader(CocoDataset.FromLayout(dir, "train"), AugmentConfig.Scaled(0.1).Validation(),
                                     new LoaderOptions(4, Shuffle: false, Seed: 0, Workers: 2), m => { lock (messages) messages.Add(m); });
-        var images = 0;
-        foreach (var b in loader.Epoch(0)) using (b) images += b.Count;
-        Assert.Equal(8, images);                       // replaced by the next samples
+        var ids = new List<long[]>();
+        foreach (var b in loader.Epoch(0)) using (b) ids.Add(b.ImageIds);
+        // Each bad image is replaced by the next sample in the epoch's order: the truncated 3 (its header reads,
+        // its data fails when the batch renders it) by 4, the missing 6 (fails to load) by 7.
+        Assert.Equal([1, 2, 4, 4], ids[0]);
+        Assert.Equal([5, 7, 7, 8], ids[1]);
         Assert.True(2 == loader.BadImages, string.Join("\n", messages));
         Assert.Equal(2, messages.Count);
         Assert.Contains(messages, m => m.Contains("000000000003.jpg") && m.Contains("JPEG"));
