@@ -73,12 +73,10 @@ let run (args: ParseResults<BenchStepArgs>) =
             use scope = DisposeScope.Enter()
             let trainingStep () =
                 let output, forward = time (fun () -> let struct (images, mask) = batch.ImagesOn device in model.Forward(images, mask))
-                let targets = batch.Targets |> Seq.map (fun t -> ImageTargets(t.Labels.To(device), t.Boxes.To(device))) |> ResizeArray
-                let aux = if plan.AuxLoss then output.Aux |> List.map (fun (l, b) -> SetPrediction(l, b)) |> ResizeArray else ResizeArray()
-                let losses, criterionMs = time (fun () -> criterion.Compute(SetPrediction(output.Logits, output.Boxes), aux, targets, PlanCriterion.OneToMany(plan, output)))
+                let losses, criterionMs = time (fun () -> PlanCriterion.Losses(criterion, plan, output, batch, device))
                 use _ = losses
                 let (), backward = time (fun () -> optimizer.ZeroGrad(); losses.WeightedTotal.Backward())
-                let (), step = time (fun () -> (if plan.Train.Clip > 0.0 then GradClip.ClipGradNorm(trainable, plan.Train.Clip) |> ignore); optimizer.Step())
+                let (), step = time (fun () -> PlanOptimizer.ClipAndStep(optimizer, trainable, plan.Train.Clip))
                 forward, losses.MatchTime.TotalMilliseconds, criterionMs, backward, step
             if i > steps + 2 then
                 profile <- Some(OperatorProfile.Record(fun () -> trainingStep () |> ignore))

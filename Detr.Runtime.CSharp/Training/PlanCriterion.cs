@@ -1,6 +1,8 @@
 using Detr.Dsl;
+using Detr.Runtime.Data;
 using Detr.Runtime.Losses;
 using Detr.Runtime.Matching;
+using Detr.Torch;
 
 namespace Detr.Runtime.Training;
 
@@ -29,6 +31,18 @@ public static class PlanCriterion
             ? new OneToManySets(new SetPrediction(o.Value.ManyLogits, o.Value.ManyBoxes),
                                 plan.AuxLoss ? o.Value.ManyAux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [], many.Value.K)
             : null;
+
+    /// <summary>
+    /// The plan's losses of a training forward's output against the batch's targets (moved to
+    /// <paramref name="device"/>), matching included: the last decoder layer, the other layers when the plan
+    /// has auxiliary losses, and a hybrid model's one-to-many group. The trainer's step and `bench step`'s.
+    /// </summary>
+    public static LossResult Losses(SetCriterion criterion, Plan plan, Detr.Models.DetectorOutput output, Batch batch, Device device)
+    {
+        var targets = batch.Targets.Select(t => new ImageTargets(t.Labels.To(device), t.Boxes.To(device))).ToList();
+        var aux = plan.AuxLoss ? output.Aux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [];
+        return criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, OneToMany(plan, output));
+    }
 
     public static SetCriterion Criterion(Plan plan)
     {

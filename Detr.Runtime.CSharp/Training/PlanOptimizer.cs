@@ -21,4 +21,11 @@ public static class PlanOptimizer
         if (backbone.Count > 0) groups.Add(new ParamGroup("backbone", backbone, recipe.BackboneLr, recipe.WeightDecay));
         return (new AdamW(groups, recipe.Beta1, recipe.Beta2, recipe.Eps), named.Select(p => p.Parameter).ToList());
     }
+
+    /// <summary>An update: the gradients clipped to a total norm of <paramref name="clip"/> (none when 0), then the optimizer's step.</summary>
+    public static void ClipAndStep(IOptimizer optimizer, IReadOnlyList<Tensor> trainable, double clip)
+    {
+        if (clip > 0) GradClip.ClipGradNorm(trainable, clip);
+        optimizer.Step();
+    }
 }

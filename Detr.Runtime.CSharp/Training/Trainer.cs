@@ -192,8 +192,7 @@ public sealed class Trainer : IDisposable
                     foreach (var (k, v) in result) sums[k] = sums.GetValueOrDefault(k) + v;
                     logged++;
                     if (pending < recipe.Accumulate && batchIndex < trainLoader.BatchesPerEpoch) continue;
-                    if (recipe.Clip > 0) GradClip.ClipGradNorm(trainable, recipe.Clip);
-                    optimizer.Step();
+                    PlanOptimizer.ClipAndStep(optimizer, trainable, recipe.Clip);
                     optimizer.ZeroGrad();
                     pending = 0;
                     position = position with { Step = position.Step + 1, Epoch = epoch, Batch = batchIndex };
@@ -282,12 +281,10 @@ public sealed class Trainer : IDisposable
         var device = options.Device;
         var (images, mask) = batch.ImagesOn(device);
         var output = model.Forward(images, mask, null);
-        var targets = batch.Targets.Select(t => new ImageTargets(t.Labels.To(device), t.Boxes.To(device))).ToList();
         LossResult losses;
         try
         {
-            var aux = plan.AuxLoss ? output.Aux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [];
-            losses = criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, PlanCriterion.OneToMany(plan, output));
+            losses = PlanCriterion.Losses(criterion, plan, output, batch, device);
         }
         catch (NonFinitePredictionException e)
         {
