@@ -114,22 +114,16 @@ public static class Collate
             var image = samples[i].Image;
             var planes = pixels.Slice(i * 3 * h * w, 3 * h * w);
             var imageMask = mask.Slice(i * h * w, h * w);
-            if (image.Width == w)                                        // padding (if any) is whole rows at the bottom
-            {
-                imageMask[..(image.Height * w)].Fill(false);
-                imageMask[(image.Height * w)..].Fill(true);
-                for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
-            }
-            else                                                         // padding at the right of every row, and at the bottom
-            {
-                imageMask.Fill(true);
+            if (image.Width == w) imageMask[..(image.Height * w)].Fill(false);   // no padding at the right: the rows are one span
+            else
                 for (var y = 0; y < image.Height; y++)
                 {
                     imageMask.Slice(y * w, image.Width).Fill(false);
+                    imageMask.Slice(y * w + image.Width, w - image.Width).Fill(true);
                     for (var c = 0; c < 3; c++) planes.Slice(c * h * w + y * w + image.Width, w - image.Width).Clear();
                 }
-                for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
-            }
+            imageMask[(image.Height * w)..].Fill(true);
+            for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
             try { image.Render(planes, w, h); }
             catch (ImageDecodeException e)                               // a JPEG corrupt past its header (JpegSource)
             {

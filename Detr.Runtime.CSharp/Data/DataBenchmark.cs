@@ -12,10 +12,10 @@ namespace Detr.Runtime.Data;
 /// RGB (file read + decode into a reused array per thread, as the loader decodes) of the same files with the
 /// same number of threads, in the same run. Also timed:
 /// the raw decode to the YCbCr planes the loader itself decodes JPEGs to (<see cref="YCbCrImage"/>), so that
-/// the loader's own overhead can be read off as well. Both are warmed up by one full pass (files in the page cache,
+/// the loader's own overhead can be read off as well. All are warmed up by one full pass (files in the page cache,
 /// code past the JIT's first tier), then timed <c>repeats</c> times alternately; the medians are compared.
 /// A timed pass goes over the images as many times as it takes to last about <c>passSeconds</c> (the same number of
-/// times for all three), so that small images are not timed over a fifth of a second of a noisy machine.
+/// times for all four), so that small images are not timed over a fifth of a second of a noisy machine.
 /// </summary>
 public static class DataBenchmark
 {

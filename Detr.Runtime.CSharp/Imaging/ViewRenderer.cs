@@ -60,7 +60,7 @@ internal static unsafe class ViewRenderer
             ],
             _ => throw new ArgumentException($"cannot render a {view.Source.GetType().Name}"),
         };
-        var pass = new Pass(sources, view.Source is YCbCrImage, planeWidth, planeWidth * planeHeight, width, height);
+        var pass = new Pass(sources, planeWidth, planeWidth * planeHeight, width, height);
         fixed (byte* dst = planes)
         {
             if (vectorised && Avx2.IsSupported) pass.Vectorised(dst);
@@ -140,8 +140,11 @@ internal static unsafe class ViewRenderer
         public int RowStart(int sourceRow) => sourceRow * Stride + Hx.Lo * Channels;
     }
 
-    private readonly record struct Pass(Plane[] Sources, bool YCbCr, int PlaneWidth, int PlaneSize, int Width, int Height)
+    private readonly record struct Pass(Plane[] Sources, int PlaneWidth, int PlaneSize, int Width, int Height)
     {
+        /// <summary>Luma and chroma planes (or luma alone), to be converted; else one interleaved RGB plane.</summary>
+        private bool YCbCr => Sources[0].Channels == 1;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(byte* dst)
         {
