@@ -68,11 +68,15 @@ public sealed class CocoDataset
 
     public string ImagePath(int index) => Path.Combine(ImageFolder, Images[index].FileName);
 
-    /// <summary>Decodes image <paramref name="index"/> with its training targets (crowd dropped, boxes clipped, degenerate removed).</summary>
-    public DetectionSample Load(int index, bool fastDct = false)
+    /// <summary>
+    /// Decodes image <paramref name="index"/> with its training targets (crowd dropped, boxes clipped, degenerate
+    /// removed). <paramref name="pooled"/>: a JPEG's bytes are rented, and the caller releases them
+    /// (<see cref="JpegSource.Release"/>) once the sample is rendered.
+    /// </summary>
+    public DetectionSample Load(int index, bool fastDct = false, bool pooled = false)
     {
         var record = Images[index];
-        var image = ImageFile.ReadForModel(ImagePath(index), fastDct);
+        var image = ImageFile.ReadForModel(ImagePath(index), fastDct, pooled);
         var boxes = new List<float>();
         var labels = new List<long>();
         var areas = new List<float>();

@@ -93,6 +93,7 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
     {
         // A JPEG is decoded when the batch renders it (JpegSource): one corrupt past its header fails there,
         // and the batch is built again without it, so it is replaced exactly as one that fails to load.
+        // The files' bytes are rented (no garbage per read) and given back once the batch is rendered.
         var undecodable = new HashSet<int>();
         while (true)
         {
@@ -104,6 +105,11 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
                 var index = used[e.Position];
                 undecodable.Add(index);
                 Report(index, e.Decode);
+            }
+            finally
+            {
+                foreach (var s in samples)
+                    if (s.Image.Source is JpegSource jpeg) jpeg.Release();
             }
         }
     }
@@ -124,7 +130,7 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
                 if (undecodable.Contains(index)) continue;
                 try
                 {
-                    var sample = Dataset.Load(index, Options.FastDct);
+                    var sample = Dataset.Load(index, Options.FastDct, pooled: true);
                     var rng = new Random(Mix(Options.Seed, epoch, position));
                     samples.Add(transform.Apply(sample, rng));
                     used.Add(index);

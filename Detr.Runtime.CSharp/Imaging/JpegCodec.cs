@@ -16,14 +16,26 @@ public static unsafe class JpegCodec
 
     public static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 
+    /// <summary>What a JPEG's header says: size, chroma subsampling (TJSAMP_*) and colour space (TJCS_*).</summary>
+    internal readonly record struct Header(int Width, int Height, int Subsampling, int Colourspace);
+
     /// <summary>Width and height without decoding the pixels.</summary>
     public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> jpeg, string source)
     {
+        var header = ReadHeader(jpeg, source);
+        return (header.Width, header.Height);
+    }
+
+    /// <summary>The header, checked: a readable JPEG of positive size.</summary>
+    internal static Header ReadHeader(ReadOnlySpan<byte> jpeg, string source)
+    {
         var handle = Decompressor();
+        int width, height, subsampling, colourspace;
         fixed (byte* p = jpeg)
-            if (TurboJpeg.tjDecompressHeader3(handle, p, (nuint)jpeg.Length, out var w, out var h, out _, out _) != 0 || w <= 0 || h <= 0)
+            if (TurboJpeg.tjDecompressHeader3(handle, p, (nuint)jpeg.Length, out width, out height, out subsampling, out colourspace) != 0)
                 throw Fail($"{source}: not a readable JPEG ({TurboJpeg.Error(handle)})");
-            else return (w, h);
+        if (width <= 0 || height <= 0) throw Fail($"{source}: corrupt JPEG (header gives a {width}x{height} image)");
+        return new Header(width, height, subsampling, colourspace);
     }
 
     /// <summary>
@@ -70,14 +82,14 @@ public static unsafe class JpegCodec
     /// </summary>
     public static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct = false) => DecodeYCbCr(jpeg, source, fastDct, null);
 
-    internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct, PlaneBuffers? buffers)
+    internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct, PlaneBuffers? buffers) =>
+        DecodeYCbCr(jpeg, ReadHeader(jpeg, source), source, fastDct, buffers);
+
+    /// <summary>With the <paramref name="header"/> read earlier from the same bytes (<see cref="JpegSource"/>): not parsed again here.</summary>
+    internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, Header header, string source, bool fastDct, PlaneBuffers? buffers)
     {
         var handle = Decompressor();
-        int width, height, subsampling, colourspace;
-        fixed (byte* p = jpeg)
-            if (TurboJpeg.tjDecompressHeader3(handle, p, (nuint)jpeg.Length, out width, out height, out subsampling, out colourspace) != 0)
-                throw Fail($"{source}: not a readable JPEG ({TurboJpeg.Error(handle)})");
-        if (width <= 0 || height <= 0) throw Fail($"{source}: corrupt JPEG (header gives a {width}x{height} image)");
+        var (width, height, subsampling, colourspace) = header;
         var gray = colourspace == TurboJpeg.ColourspaceGray || subsampling == TurboJpeg.SubsamplingGray;
         if (!(gray || colourspace == TurboJpeg.ColourspaceYCbCr) || subsampling < 0) return Decode(jpeg, source, fastDct);
         var lumaStride = TurboJpeg.tjPlaneWidth(0, width, subsampling);

@@ -7,15 +7,18 @@ namespace Detr.Runtime.Imaging;
 /// image-sized arrays are allocated per image: the loader's images/s rose by 6–11% with it (measured on 128 px
 /// and 640 px images). Data that is corrupt past the header fails there, naming the file
 /// (<see cref="ImageDecodeException"/>), which the loader handles as a bad image (<see cref="Data.DataLoader"/>).
+/// The header read at load time is kept, so the decode does not parse it again.
 /// </summary>
 public sealed class JpegSource : DecodedImage
 {
-    private readonly byte[] data;
+    private FileBytes data;
+    private readonly JpegCodec.Header header;
     private readonly bool fastDct;
 
-    internal JpegSource(byte[] data, string path, bool fastDct)
+    internal JpegSource(FileBytes data, string path, bool fastDct)
     {
-        (Width, Height) = JpegCodec.ReadSize(data, path);
+        header = JpegCodec.ReadHeader(data.Span, path);
+        (Width, Height) = (header.Width, header.Height);
         this.data = data;
         this.fastDct = fastDct;
         Path = path;
@@ -27,8 +30,22 @@ public sealed class JpegSource : DecodedImage
 
     public string Path { get; }
 
+    /// <summary>
+    /// Gives the file's bytes back to the pool they were rented from (<see cref="ImageFile.ReadForModel"/>
+    /// with pooled); the source cannot be rendered after. Nothing for bytes that are not pooled.
+    /// </summary>
+    public void Release()
+    {
+        if (!data.Pooled) return;
+        var bytes = data;
+        data = default;
+        bytes.Release();
+    }
+
     /// <summary>The planes (<see cref="YCbCrImage"/>) in this thread's buffers: valid until the thread decodes the next source.</summary>
-    internal DecodedImage DecodeForRendering() => JpegCodec.DecodeYCbCr(data, Path, fastDct, PlaneBuffers.OfThisThread);
+    internal DecodedImage DecodeForRendering() =>
+        data.Array is null ? throw new ObjectDisposedException(Path, $"{Path}: the JPEG's bytes were released before it was rendered")
+        : JpegCodec.DecodeYCbCr(data.Span, header, Path, fastDct, PlaneBuffers.OfThisThread);
 }
 
 /// <summary>A thread's reusable arrays for decoded planes (Y, Cb, Cr), grown as needed.</summary>

@@ -10,11 +10,11 @@ namespace Detr.Runtime.Imaging;
 public static class Resample
 {
     /// <summary>
-    /// Per output index: first source index, tap count and normalised weights (MaxTaps per row), in float and as
-    /// signed 16-bit fractions of 32768 (a weight of 1 is 32767); the source indices [Lo, Hi) that any tap
-    /// reads, and per output its first one relative to Lo (Offsets = Start − Lo).
+    /// Per output index: first source index, tap count and normalised weights (MaxTaps per row) as signed 16-bit
+    /// fractions of 32768 (a weight of 1 is 32767); the source indices [Lo, Hi) that any tap reads, and per
+    /// output its first one relative to Lo (Offsets = Start − Lo).
     /// </summary>
-    internal readonly record struct Taps(int[] Start, int[] Count, float[] Weights, short[] Fixed, int MaxTaps, int Lo, int Hi, int[] Offsets);
+    internal readonly record struct Taps(int[] Start, int[] Count, short[] Fixed, int MaxTaps, int Lo, int Hi, int[] Offsets);
 
     /// <summary>
     /// Taps mapping the source interval [start, start + length) (pixels, may be fractional, e.g. after a
@@ -32,7 +32,6 @@ public static class Resample
         var hi = Math.Min(sourceSize, (int)Math.Ceiling(start + length - 1e-9));
         var starts = new int[outSize];
         var counts = new int[outSize];
-        var weights = new float[outSize * maxTaps];
         var fixedWeights = new short[outSize * maxTaps];
         Span<double> w = stackalloc double[maxTaps];
         for (var o = 0; o < outSize; o++)
@@ -64,9 +63,7 @@ public static class Resample
             var normaliser = 1 / sum;
             for (var i = first; i < n; i++)
             {
-                var weight = w[i] * normaliser;
-                weights[o * maxTaps + i - first] = (float)weight;
-                fixedWeights[o * maxTaps + i - first] = (short)Math.Min(short.MaxValue, Math.Round(weight * 32768));
+                fixedWeights[o * maxTaps + i - first] = (short)Math.Min(short.MaxValue, Math.Round(w[i] * normaliser * 32768));
             }
         }
         int lowest = int.MaxValue, highest = 0;
@@ -77,15 +74,18 @@ public static class Resample
         }
         var offsets = new int[outSize];
         for (var o = 0; o < outSize; o++) offsets[o] = starts[o] - lowest;
-        return new Taps(starts, counts, weights, fixedWeights, maxTaps, lowest, highest, offsets);
+        return new Taps(starts, counts, fixedWeights, maxTaps, lowest, highest, offsets);
     }
 
     /// <summary>
     /// <see cref="Coefficients"/> through a small per-thread cache: a loader's views repeat the same few
-    /// resizes of same-sized images (a random crop's do not), and the taps are read-only once built.
+    /// resizes of same-sized images, and the taps are read-only once built. A random crop's taps (an interval
+    /// that does not start at 0) almost never repeat: they are computed and not cached, so that they die young
+    /// instead of filling the cache and being copied by every garbage collection that finds them there.
     /// </summary>
     internal static Taps CachedCoefficients(double start, double length, int sourceSize, int outSize, bool flip)
     {
+        if (start != 0) return Coefficients(start, length, sourceSize, outSize, flip);
         var key = (start, length, sourceSize, outSize, flip);
         var recent = recentTaps ??= [];
         if (recent.TryGetValue(key, out var taps)) return taps;

@@ -52,12 +52,7 @@ internal static unsafe class ViewRenderer
         {
             RgbImage rgb => [Plane.Of(view, rgb.Pixels, rgb.Width * 3, 3, rgb.Width, rgb.Height, 1, 1)],
             YCbCrImage { IsGray: true } g => [Plane.Of(view, g.Luma, g.LumaStride, 1, g.Width, g.Height, 1, 1)],
-            YCbCrImage c =>
-            [
-                Plane.Of(view, c.Luma, c.LumaStride, 1, c.Width, c.Height, 1, 1),
-                Plane.Of(view, c.Cb!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY),
-                Plane.Of(view, c.Cr!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY),
-            ],
+            YCbCrImage c => YCbCrPlanes(view, c),
             _ => throw new ArgumentException($"cannot render a {view.Source.GetType().Name}"),
         };
         var pass = new Pass(sources, planeWidth, planeWidth * planeHeight, width, height);
@@ -66,6 +61,13 @@ internal static unsafe class ViewRenderer
             if (vectorised && Avx2.IsSupported) pass.Vectorised(dst);
             else pass.Scalar(dst);
         }
+    }
+
+    /// <summary>Luma, Cb and Cr, the chroma planes sharing their taps (computed once: a random crop's are not cached).</summary>
+    private static Plane[] YCbCrPlanes(ImageView view, YCbCrImage c)
+    {
+        var cb = Plane.Of(view, c.Cb!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY);
+        return [Plane.Of(view, c.Luma, c.LumaStride, 1, c.Width, c.Height, 1, 1), cb, cb with { Pixels = c.Cr! }];
     }
 
     /// <summary>(a · w) / 32768 rounded half up, as pmulhrsw: a value with 7 fractional bits times a weight in 1/32768.</summary>

@@ -49,24 +49,47 @@ public class ViewRendererTests
         foreach (var view in Views(60, 11))
         {
             var src = (RgbImage)view.Source;
-            var hx = Resample.Coefficients(view.SourceX, view.SourceWidth, src.Width, view.Width, view.Flipped);
-            var vy = Resample.Coefficients(view.SourceY, view.SourceHeight, src.Height, view.Height, false);
             var planes = new byte[3 * view.Width * view.Height];
             view.Render(planes, view.Width, view.Height);
             for (var y = 0; y < view.Height; y++)
+            {
+                var (top, vy) = TriangleTaps(view.SourceY, view.SourceHeight, src.Height, view.Height, false, y);
                 for (var x = 0; x < view.Width; x++)
+                {
+                    var (left, hx) = TriangleTaps(view.SourceX, view.SourceWidth, src.Width, view.Width, view.Flipped, x);
                     for (var c = 0; c < 3; c++)
                     {
                         double sum = 0;
-                        for (var j = 0; j < vy.Count[y]; j++)
-                            for (var i = 0; i < hx.Count[x]; i++)
-                                sum += vy.Weights[y * vy.MaxTaps + j] * hx.Weights[x * hx.MaxTaps + i] * src.Pixels[((vy.Start[y] + j) * src.Width + hx.Start[x] + i) * 3 + c];
+                        for (var j = 0; j < vy.Length; j++)
+                            for (var i = 0; i < hx.Length; i++)
+                                sum += vy[j] * hx[i] * src.Pixels[((top + j) * src.Width + left + i) * 3 + c];
                         var level = planes[c * view.Width * view.Height + y * view.Width + x];
-                        // float accumulation may round an exact .5 the other way: at most one level apart
+                        // fixed-point accumulation may round an exact .5 the other way: at most one level apart
                         var exact = Math.Floor(Math.Clamp(sum, 0, 255) + 0.5);
                         Assert.InRange(level, exact - 1, exact + 1);
                     }
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// Output <paramref name="o"/>'s first source pixel and weights by the definition of PIL's antialiased
+    /// bilinear filter, in double precision: a triangle of half-width max(scale, 1) around the output's centre,
+    /// over the pixels of the interval, normalised (the nearest pixel alone when none is under the triangle).
+    /// </summary>
+    private static (int First, double[] Weights) TriangleTaps(double start, double length, int sourceSize, int outSize, bool flip, int o)
+    {
+        var scale = length / outSize;
+        var support = Math.Max(scale, 1.0);
+        var centre = flip ? start + length - (o + 0.5) * scale : start + (o + 0.5) * scale;
+        var lo = Math.Max(0, (int)Math.Floor(start + 1e-9));
+        var hi = Math.Min(sourceSize, (int)Math.Ceiling(start + length - 1e-9));
+        var first = Math.Max((int)Math.Floor(centre - support + 0.5), lo);
+        var last = Math.Min((int)Math.Floor(centre + support + 0.5), hi);
+        var weights = Enumerable.Range(first, Math.Max(0, last - first)).Select(i => Math.Max(0, 1 - Math.Abs(i + 0.5 - centre) / support)).ToArray();
+        var sum = weights.Sum();
+        return sum > 0 ? (first, [.. weights.Select(w => w / sum)]) : (Math.Clamp((int)Math.Floor(centre), lo, Math.Max(lo, hi - 1)), [1.0]);
     }
 
     /// <summary>Random Y, Cb, Cr planes (strides wider than the image, as libjpeg-turbo pads them) in every subsampling a JPEG can have, or luma alone.</summary>
@@ -99,12 +122,12 @@ public class ViewRendererTests
     /// <summary>One plane's value at output (x, y) by the separable filter in double precision, the plane's samples each covering sx × sy pixels.</summary>
     private static double Filtered(ImageView view, byte[] plane, int stride, int width, int height, int sx, int sy, int x, int y)
     {
-        var hx = Resample.Coefficients(view.SourceX / sx, view.SourceWidth / sx, width, view.Width, view.Flipped);
-        var vy = Resample.Coefficients(view.SourceY / sy, view.SourceHeight / sy, height, view.Height, false);
+        var (left, hx) = TriangleTaps(view.SourceX / sx, view.SourceWidth / sx, width, view.Width, view.Flipped, x);
+        var (top, vy) = TriangleTaps(view.SourceY / sy, view.SourceHeight / sy, height, view.Height, false, y);
         double sum = 0;
-        for (var j = 0; j < vy.Count[y]; j++)
-            for (var i = 0; i < hx.Count[x]; i++)
-                sum += vy.Weights[y * vy.MaxTaps + j] * hx.Weights[x * hx.MaxTaps + i] * plane[(vy.Start[y] + j) * stride + hx.Start[x] + i];
+        for (var j = 0; j < vy.Length; j++)
+            for (var i = 0; i < hx.Length; i++)
+                sum += vy[j] * hx[i] * plane[(top + j) * stride + left + i];
         return sum;
     }
 
