@@ -28,7 +28,7 @@ let private canonical (groups: JsonElement) (t: int) =
 let ``assign reproduces the reference losses and indices of every loss case`` (file: string, name: string) =
     use doc = JsonDocument.Parse(File.ReadAllBytes(TestPaths.fixture [ "loss"; file ]))
     let case = doc.RootElement.GetProperty("cases").EnumerateArray() |> Seq.find (fun c -> c.GetProperty("name").GetString() = name)
-    let path = Path.Combine(Path.GetTempPath(), sprintf "case-%s.json" name)
+    let path = TestScratch.path (sprintf "case-%s.json" name)
     File.WriteAllText(path, case.GetProperty("inputs").GetRawText())
     let r = detr [ "assign"; "--case"; path ]
     Assert.True((r.ExitCode = 0), r.Err)
@@ -54,7 +54,7 @@ let ``assign reproduces the reference losses and indices of every loss case`` (f
 
 [<Fact>]
 let ``assign names a missing field and exits 1 without a stack trace`` () =
-    let path = Path.Combine(Path.GetTempPath(), "case-missing-targets.json")
+    let path = TestScratch.path "case-missing-targets.json"
     File.WriteAllText(path, """{"config": {"matcher": {"class_cost_type": "softmax", "cost_class": 1, "cost_bbox": 5, "cost_giou": 2}, "weight_dict": {"loss_ce": 1, "loss_bbox": 5, "loss_giou": 2}}, "outputs": {"pred_logits": [[[0, 1]]], "pred_boxes": [[[0.5, 0.5, 0.2, 0.2]]]}}""")
     let r = detr [ "assign"; "--case"; path ]
     Assert.Equal(1, r.ExitCode)
@@ -63,7 +63,7 @@ let ``assign names a missing field and exits 1 without a stack trace`` () =
 
 [<Fact>]
 let ``assign reports nan predictions by image`` () =
-    let path = Path.Combine(Path.GetTempPath(), "case-nan.json")
+    let path = TestScratch.path "case-nan.json"
     File.WriteAllText(path, """{"config": {"matcher": {"class_cost_type": "softmax", "cost_class": 1, "cost_bbox": 5, "cost_giou": 2}, "weight_dict": {"loss_ce": 1, "loss_bbox": 5, "loss_giou": 2}, "eos_coef": 0.1}, "outputs": {"pred_logits": [[[0, 1]], [[NaN, 1]]], "pred_boxes": [[[0.5, 0.5, 0.2, 0.2]], [[0.5, 0.5, 0.2, 0.2]]]}, "targets": [{"labels": [0], "boxes": [[0.5, 0.5, 0.1, 0.1]]}, {"labels": [0], "boxes": [[0.4, 0.4, 0.1, 0.1]]}]}""".Replace("NaN", "\"NaN\""))
     let r = detr [ "assign"; "--case"; path ]
     Assert.Equal(1, r.ExitCode)

@@ -3,9 +3,10 @@ module Detr.Cli.Tests.DataTests
 open System.IO
 open Xunit
 open Detr.Cli.Tests.CliRunner
+open Detr.Tests
 
 let private synth () =
-    let dir = Directory.CreateTempSubdirectory("detr-synth-").FullName
+    let dir = TestScratch.folder "detr-synth"
     let r = detr [ "data"; "synth"; "--out"; dir; "--train"; "30"; "--val"; "5"; "--size"; "64"; "--seed"; "4" ]
     Assert.True((r.ExitCode = 0), r.Err)
     dir

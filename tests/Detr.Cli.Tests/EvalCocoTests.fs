@@ -9,7 +9,7 @@ open Detr.Cli.Tests.CliRunner
 let private caseFiles name =
     use doc = JsonDocument.Parse(File.ReadAllBytes(TestPaths.fixture [ "cocoeval"; "cocoeval_cases.json" ]))
     let case = doc.RootElement.GetProperty("cases").EnumerateArray() |> Seq.find (fun c -> c.GetProperty("name").GetString() = name)
-    let dir = Directory.CreateTempSubdirectory("eval-coco-").FullName
+    let dir = TestScratch.folder "eval-coco"
     let gt = Path.Combine(dir, "gt.json")
     let dets = Path.Combine(dir, "dets.json")
     File.WriteAllText(gt, case.GetProperty("inputs").GetProperty("gt").GetRawText())

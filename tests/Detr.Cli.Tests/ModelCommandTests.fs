@@ -19,7 +19,7 @@ let fixtures: obj[] seq =
 [<Theory; MemberData(nameof fixtures)>]
 let ``infer reproduces the reference predictions`` (folder: string, spec: string, model: string, sets: string) =
     let parity parts = TestPaths.fixture ("parity" :: parts)
-    let dump = Path.Combine(Path.GetTempPath(), sprintf "infer-%s-%s.safetensors" folder (Guid.NewGuid().ToString("N")))
+    let dump = TestScratch.path (sprintf "infer-%s-%s.safetensors" folder (Guid.NewGuid().ToString("N")))
     let overrides = (sets.Split(' ') |> List.ofArray) @ common |> List.collect (fun s -> [ "--set"; s ])
     let r =
         detr ([ "infer"; spec; "--model"; model ] @ overrides
@@ -39,7 +39,7 @@ let ``infer reproduces the reference predictions`` (folder: string, spec: string
 [<Fact>]
 let ``infer with a renamed weight fails naming it, exit 1, no stack trace`` () =
     let parity parts = TestPaths.fixture ("parity" :: parts)
-    let renamed = Path.Combine(Path.GetTempPath(), sprintf "renamed-%s.safetensors" (Guid.NewGuid().ToString("N")))
+    let renamed = TestScratch.path (sprintf "renamed-%s.safetensors" (Guid.NewGuid().ToString("N")))
     let tensors = SafeTensors.Load(parity [ "detr"; "weights.safetensors" ]) |> Seq.map (fun struct (n, t) -> struct ((if n = "query_embed.weight" then "query_embed.weights" else n), t))
     WeightsFile.Save(renamed, tensors)
     let r =

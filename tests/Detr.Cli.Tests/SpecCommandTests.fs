@@ -3,6 +3,7 @@ module Detr.Cli.Tests.SpecCommandTests
 open System.IO
 open Xunit
 open Detr.Cli.Tests.CliRunner
+open Detr.Tests
 
 [<Fact>]
 let ``check prints ok with the parameter count for every model of a file`` () =
@@ -14,7 +15,7 @@ let ``check prints ok with the parameter count for every model of a file`` () =
 
 [<Fact>]
 let ``check reports errors as file:line:col and exits 1`` () =
-    let file = Path.Combine(Path.GetTempPath(), "bad-dim.detr")
+    let file = TestScratch.path "bad-dim.detr"
     File.WriteAllText(file, "model m {\n  dim = 250\n}\n")
     let r = detr [ "check"; file ]
     Assert.Equal(1, r.ExitCode)
@@ -33,7 +34,7 @@ let ``show prints canonical syntax that check accepts`` () =
     let r = detr [ "show"; "specs/conditional_detr_r50.detr"; "--model"; "conditional_detr_r50"; "--set"; "decoder.layers=3" ]
     Assert.True((r.ExitCode = 0), r.Err)
     Assert.Contains("decoder = conditional { layers = 3,", r.Out)
-    let file = Path.Combine(Path.GetTempPath(), "shown.detr")
+    let file = TestScratch.path "shown.detr"
     File.WriteAllText(file, r.Out)
     let again = detr [ "check"; file ]
     Assert.True((again.ExitCode = 0), again.Out)

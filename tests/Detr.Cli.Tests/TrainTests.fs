@@ -16,7 +16,7 @@ open Detr.Cli.Tests.CliRunner
 /// A small synthetic dataset of 64 px images, made once per test run.
 let private synth (train: int) =
     lazy
-        (let dir = Path.Combine(Path.GetTempPath(), sprintf "detr-train-data-%s" (Guid.NewGuid().ToString("N")))
+        (let dir = TestScratch.path (sprintf "detr-train-data-%s" (Guid.NewGuid().ToString("N")))
          let r = detr [ "data"; "synth"; "--out"; dir; "--train"; string train; "--val"; "4"; "--size"; "64"; "--seed"; "3" ]
          if r.ExitCode <> 0 then failwithf "data synth failed: %s%s" r.Out r.Err
          dir)
@@ -38,7 +38,7 @@ let private tinyOn (data: Lazy<string>) (epochs: int) =
 
 let private tiny = tinyOn dataset
 
-let private newRun () = Path.Combine(Path.GetTempPath(), sprintf "detr-run-%s" (Guid.NewGuid().ToString("N")))
+let private newRun () = TestScratch.path (sprintf "detr-run-%s" (Guid.NewGuid().ToString("N")))
 
 let private train (args: string list) = detr ("train" :: args)
 

@@ -4,10 +4,11 @@ module Detr.Dsl.Tests.BrokenSpecTests
 open System.IO
 open global.Xunit
 open Detr.Dsl
+open Detr.Tests
 
 /// Every diagnostic of the file's first model (load errors included).
 let diagnose (text: string) =
-    let dir = Directory.CreateTempSubdirectory("broken-").FullName
+    let dir = TestScratch.folder "broken"
     let file = Path.Combine(dir, "case.detr")
     File.WriteAllText(file, text)
     let loaded, loadErrors = Spec.load file
@@ -76,7 +77,7 @@ let ``several errors in one file are all reported`` () =
 
 [<Fact>]
 let ``an import cycle names the chain`` () =
-    let dir = Directory.CreateTempSubdirectory("cycle-").FullName
+    let dir = TestScratch.folder "cycle"
     File.WriteAllText(Path.Combine(dir, "x.detr"), "import \"y.detr\"\nmodel mx {\n}")
     File.WriteAllText(Path.Combine(dir, "y.detr"), "\nimport \"x.detr\"\nmodel my {\n}")
     let _, errors = Spec.load (Path.Combine(dir, "x.detr"))
@@ -86,7 +87,7 @@ let ``an import cycle names the chain`` () =
 
 [<Fact>]
 let ``diagnostics print as file:line:col with the code, a hint and a caret`` () =
-    let dir = Directory.CreateTempSubdirectory("format-").FullName
+    let dir = TestScratch.folder "format"
     let file = Path.Combine(dir, "f.detr")
     File.WriteAllText(file, "model m {\n  decoder { layerz = 2 }\n}")
     let loaded, _ = Spec.load file

@@ -7,6 +7,7 @@ open FsCheck.FSharp
 open global.Xunit
 open Detr.Dsl
 open Detr.Dsl.Schema
+open Detr.Tests
 
 let rec private valueOf (t: FieldType) : Gen<RValue> =
     match t with
@@ -43,7 +44,7 @@ and private blockOf (kind: string) : Gen<RBlock> =
 
 [<Fact>]
 let ``printed models parse back to equal models`` () =
-    let dir = Directory.CreateTempSubdirectory("roundtrip-").FullName
+    let dir = TestScratch.folder "roundtrip"
     let property (model: RBlock) =
         let file = Path.Combine(dir, "m.detr")
         File.WriteAllText(file, Printer.model "generated" model)

@@ -25,7 +25,7 @@ let ``every shipped spec checks and its canonical form round-trips`` () =
             | Result.Error e -> failwithf "%s:%s: %A" file name e
             | Result.Ok m ->
                 let printed = Printer.model name m.Model
-                let tmp = Path.Combine(Path.GetTempPath(), sprintf "%s-roundtrip.detr" name)
+                let tmp = TestScratch.path (sprintf "%s-roundtrip.detr" name)
                 File.WriteAllText(tmp, printed)
                 let again, errors = Spec.load tmp
                 Assert.Empty(errors)

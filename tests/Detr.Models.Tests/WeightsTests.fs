@@ -11,7 +11,7 @@ open Detr.Torch
 open Detr.Torch.Serialization
 open Detr.Tests
 
-let private temp (name: string) = Path.Combine(Path.GetTempPath(), sprintf "detr-weights-%s-%s" (Guid.NewGuid().ToString("N")) name)
+let private temp (name: string) = TestScratch.path (sprintf "detr-weights-%s-%s" (Guid.NewGuid().ToString("N")) name)
 
 /// The DETR fixture's full state dict, edited, written as one safetensors file.
 let private writeEdited (edit: (string * Tensor) list -> (string * Tensor) list) =

@@ -9,7 +9,7 @@ public class DataLoaderTests
 {
     internal static readonly Lazy<string> Root = new(() =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"synth-loader-{Guid.NewGuid():N}");
+        var dir = TestScratch.Path($"synth-loader-{Guid.NewGuid():N}");
         SyntheticDataset.Write(dir, new SyntheticOptions(Train: 40, Val: 4, Size: 64, Seed: 3));
         return dir;
     });
@@ -46,7 +46,7 @@ public class DataLoaderTests
     [Fact]
     public void A_corrupt_image_is_skipped_logged_once_and_counted()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"synth-bad-{Guid.NewGuid():N}");
+        var dir = TestScratch.Path($"synth-bad-{Guid.NewGuid():N}");
         SyntheticDataset.Write(dir, new SyntheticOptions(Train: 8, Val: 1, Size: 64, Seed: 5));
         var victim = Path.Combine(dir, "train2017", "000000000003.jpg");
         File.WriteAllBytes(victim, File.ReadAllBytes(victim)[..200]);
@@ -74,7 +74,7 @@ public class DataLoaderTests
     [Fact]
     public void Crowd_annotations_are_kept_for_evaluation_but_not_returned_as_targets()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"synth-crowd-{Guid.NewGuid():N}");
+        var dir = TestScratch.Path($"synth-crowd-{Guid.NewGuid():N}");
         SyntheticDataset.Write(dir, new SyntheticOptions(Train: 2, Val: 1, Size: 64, Seed: 9, MinObjects: 2, MaxObjects: 2));
         var path = Path.Combine(dir, "annotations", "instances_train2017.json");
         var json = File.ReadAllText(path);

@@ -7,8 +7,7 @@ public class JpegSourceTests
 {
     private static string TempFile(string name, byte[] bytes)
     {
-        var dir = Directory.CreateTempSubdirectory("detr-jpegsource-");
-        var path = Path.Combine(dir.FullName, name);
+        var path = Path.Combine(TestScratch.Folder("jpegsource"), name);
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -70,7 +69,7 @@ public class JpegSourceTests
     [Fact]
     public void A_missing_or_foreign_file_read_pooled_fails_naming_it()
     {
-        var missing = Path.Combine(Path.GetTempPath(), "detr-no-such-image.jpg");
+        var missing = TestScratch.Path("no-such-image.jpg");
         Assert.Contains("missing image file", Assert.Throws<ImageDecodeException>(() => ImageFile.ReadForModel(missing, pooled: true)).Message);
         var text = TempFile("notes.jpg", "not an image"u8.ToArray());
         var e = Assert.Throws<ImageDecodeException>(() => ImageFile.ReadForModel(text, pooled: true));

@@ -74,7 +74,7 @@ public class PthReaderTests
     [Fact]
     public void An_unknown_pickle_global_is_refused_by_name()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"evil-{Guid.NewGuid():N}.pth");
+        var path = TestScratch.Path($"evil-{Guid.NewGuid():N}.pth");
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
         {
             using var s = zip.CreateEntry("archive/data.pkl").Open();
@@ -89,7 +89,7 @@ public class PthReaderTests
     [Fact]
     public void Strided_views_with_offsets_are_gathered_in_c_order()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"view-{Guid.NewGuid():N}.pth");
+        var path = TestScratch.Path($"view-{Guid.NewGuid():N}.pth");
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
         {
             using (var s = zip.CreateEntry("archive/data.pkl").Open())

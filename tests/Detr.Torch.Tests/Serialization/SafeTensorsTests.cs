@@ -7,7 +7,7 @@ namespace Detr.Torch.Tests.Serialization;
 
 public class SafeTensorsTests
 {
-    private static string TempFile() => Path.Combine(Path.GetTempPath(), $"st-{Guid.NewGuid():N}.safetensors");
+    private static string TempFile() => TestScratch.Path($"st-{Guid.NewGuid():N}.safetensors");
 
     [Fact]
     public void Round_trip_is_bit_exact_for_every_dtype_and_odd_shapes()
