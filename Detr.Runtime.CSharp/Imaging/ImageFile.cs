@@ -36,6 +36,21 @@ public static class ImageFile
         }
     }
 
+    /// <summary>
+    /// From one read of the file: the image as <see cref="ReadForModel"/> gives it, and as RGB to draw on
+    /// (a PNG is the same image for both).
+    /// </summary>
+    public static (DecodedImage Model, RgbImage Drawing) ReadForModelAndDrawing(string path, bool fastDct = false)
+    {
+        var data = Bytes(path, pooled: false);
+        if (!JpegCodec.IsJpeg(data.Span))
+        {
+            var png = PngCodec.Decode(data.Span, path);
+            return (png, png);
+        }
+        return (new JpegSource(data, path, fastDct), JpegCodec.Decode(data.Span, path, fastDct));
+    }
+
     /// <summary>The file's bytes, known to be a JPEG or a PNG.</summary>
     private static FileBytes Bytes(string path, bool pooled)
     {

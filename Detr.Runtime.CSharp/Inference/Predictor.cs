@@ -50,8 +50,7 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
             Detections d;
             try
             {
-                var input = ImageFile.ReadForModel(file);
-                image = input as RgbImage ?? ImageFile.Read(file);
+                (var input, image) = ImageFile.ReadForModelAndDrawing(file);
                 d = Predict(input);
             }
             catch (Exception e) when (e is ImageDecodeException or SampleDecodeException) { log($"skipped: {e.Message}"); continue; }

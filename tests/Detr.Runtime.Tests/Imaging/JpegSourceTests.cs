@@ -67,6 +67,23 @@ public class JpegSourceTests
     }
 
     [Fact]
+    public void One_read_gives_the_model_its_source_and_the_drawing_its_rgb_pixels()
+    {
+        var jpeg = NoiseJpeg(64, 48);
+        var path = TempFile("photo.jpg", jpeg);
+        var (model, drawing) = ImageFile.ReadForModelAndDrawing(path);
+        Assert.IsType<JpegSource>(model);
+        Assert.Equal(JpegCodec.Decode(jpeg, path).Pixels, drawing.Pixels);
+        Assert.Equal(Rendered(ImageFile.ReadForModel(path)), Rendered(model));
+
+        var png = new RgbImage(9, 7);
+        new Random(3).NextBytes(png.Pixels);
+        var (pngModel, pngDrawing) = ImageFile.ReadForModelAndDrawing(TempFile("small.png", PngCodec.Encode(png)));
+        Assert.Same(pngModel, pngDrawing);
+        Assert.Equal(png.Pixels, pngDrawing.Pixels);
+    }
+
+    [Fact]
     public void A_missing_or_foreign_file_read_pooled_fails_naming_it()
     {
         var missing = TestScratch.Path("no-such-image.jpg");
