@@ -19,9 +19,22 @@ public static class ImageFile
     /// <paramref name="pooled"/>: the JPEG's bytes are read into an array rented from the shared pool, which
     /// <see cref="JpegSource.Release"/> returns (the loader releases every source once its batch is rendered).
     /// </summary>
-    public static DecodedImage ReadForModel(string path, bool fastDct = false, bool pooled = false)
+    public static DecodedImage ReadForModel(string path, bool fastDct = false, bool pooled = false) => ForModel(Bytes(path, pooled), path, fastDct);
+
+    /// <summary>
+    /// From one read of the file: the image as <see cref="ReadForModel"/> gives it, and as RGB to draw on
+    /// (a PNG is the same image for both).
+    /// </summary>
+    public static (DecodedImage Model, RgbImage Drawing) ReadForModelAndDrawing(string path, bool fastDct = false)
     {
-        var data = Bytes(path, pooled);
+        var data = Bytes(path, pooled: false);
+        var model = ForModel(data, path, fastDct);
+        return (model, model as RgbImage ?? JpegCodec.Decode(data.Span, path, fastDct));
+    }
+
+    /// <summary>A JPEG's source over <paramref name="data"/>, or a PNG decoded (its pooled bytes then given back).</summary>
+    private static DecodedImage ForModel(FileBytes data, string path, bool fastDct)
+    {
         try
         {
             if (JpegCodec.IsJpeg(data.Span)) return new JpegSource(data, path, fastDct);
@@ -34,21 +47,6 @@ public static class ImageFile
             data.Release();
             throw;
         }
-    }
-
-    /// <summary>
-    /// From one read of the file: the image as <see cref="ReadForModel"/> gives it, and as RGB to draw on
-    /// (a PNG is the same image for both).
-    /// </summary>
-    public static (DecodedImage Model, RgbImage Drawing) ReadForModelAndDrawing(string path, bool fastDct = false)
-    {
-        var data = Bytes(path, pooled: false);
-        if (!JpegCodec.IsJpeg(data.Span))
-        {
-            var png = PngCodec.Decode(data.Span, path);
-            return (png, png);
-        }
-        return (new JpegSource(data, path, fastDct), JpegCodec.Decode(data.Span, path, fastDct));
     }
 
     /// <summary>The file's bytes, known to be a JPEG or a PNG.</summary>
