@@ -31,13 +31,13 @@ public static class DataBenchmark
         /// loader's rate over the decode's in the pass just before it (the machine's speed drifts between
         /// repetitions; two adjacent passes see nearly the same machine).
         /// </summary>
-        public double Ratio { get; init; } = LoaderImagesPerSecond / DecodeImagesPerSecond;
+        public required double Ratio { get; init; }
 
         /// <summary>The loader plus normalisation against raw decoding to RGB, the median of each repetition's ratio.</summary>
-        public double CpuInputRatio { get; init; } = CpuInputImagesPerSecond / DecodeImagesPerSecond;
+        public required double CpuInputRatio { get; init; }
 
         /// <summary>The loader against raw decoding to the planes it decodes to itself, paired as <see cref="Ratio"/>.</summary>
-        public double PlanesRatio { get; init; } = LoaderImagesPerSecond / PlanesImagesPerSecond;
+        public required double PlanesRatio { get; init; }
     }
 
     public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images, int repeats = 3, double passSeconds = 1.0)
