@@ -3,6 +3,7 @@ using static Detr.Torch.Tests.TestTensors;
 
 namespace Detr.Torch.Tests;
 
+[Collection(GlobalRngCollection.Name)]
 public class CreationTests
 {
     [Fact]
