@@ -43,7 +43,11 @@ type DetectorConfig =
       DecoderDropout: float
       /// Queries of H-DETR's one-to-many group (0: none): trained beside the `Queries` one-to-one queries, kept
       /// apart from them in the decoder's self-attention, dropped at inference.
-      OneToManyQueries: int }
+      OneToManyQueries: int
+      /// Co-DETR's auxiliary ATSS heads on the encoder's output (0: none), trained, dropped at inference.
+      AtssHeads: int
+      /// The backbone stage's stride in input pixels (8 for c3, 16 for c4, 32 for c5; 16 for a dilated c5).
+      FeatureStride: int }
 
 /// The one-to-many group's predictions in training (H-DETR): final [B, T, K] logits and [B, T, 4] boxes, and
 /// one (logits, boxes) pair per earlier decoder layer.
@@ -60,6 +64,9 @@ type DetectorOutput =
       Boxes: Tensor
       Aux: (Tensor * Tensor) list
       OneToMany: OneToManyOutput option
+      /// Co-DETR's auxiliary heads in training: per head, its output on each pyramid level (here one: the
+      /// encoder's map, Co-DETR's multi-scale adapter with a single level). Empty at inference.
+      Dense: DenseLevelOutput list list
       Trace: Map<string, Tensor> }
 
 /// detr's `Backbone` (backbone.0): `body` is the ResNet; `Joiner` (backbone) puts the position encoding at `1`.
@@ -146,6 +153,11 @@ type Detector(config: DetectorConfig) as this =
             Init.Zeros_(last.Weight) |> ignore
             Init.Zeros_(last.Bias.Value) |> ignore
         backboneBase.Body.Freeze c.TrainableStages
+    // Built after every other module is initialised, so that their initial weights do not depend on whether
+    // the model has auxiliary heads.
+    let atssHeads =
+        if c.AtssHeads = 0 then None
+        else Some(this.RegisterModule("bbox_head", new ModuleList<AtssHead>([ for _ in 1 .. c.AtssHeads -> new AtssHead(c.Dim, c.Logits, 1, 1) ])))
 
     member _.Config = c
 
@@ -187,6 +199,14 @@ type Detector(config: DetectorConfig) as this =
                 // added to (cx, cy) before the sigmoid (ConditionalDETR models/conditional_detr.py).
                 let offset = Tensor.Cat([| Ops.inverseSigmoid r; Tensor.Zeros(r.Shape, r.DType, r.Device) |], -1)
                 (raw + offset.Unsqueeze(0)).Sigmoid()
+        let dense =
+            match atssHeads with
+            | Some heads when this.IsTraining ->
+                // The encoder's memory [HW, B, C] back on its grid [B, C, h, w] (Co-DETR's aux heads read the
+                // encoder output, projects/models/co_detr.py).
+                let grid = memory.Permute(1, 2, 0).Reshape(src.Size(0), src.Size(1), src.Size(2), src.Size(3))
+                [ for h in heads -> [ h.Forward(grid, 0, c.FeatureStride) ] ]
+            | _ -> []
         let layers = hs.Size(0) |> int
         let traced =
             if trace then
@@ -206,4 +226,5 @@ type Detector(config: DetectorConfig) as this =
                 Some { ManyLogits = l.Select(0, int64 (layers - 1)); ManyBoxes = b.Select(0, int64 (layers - 1))
                        ManyAux = [ for i in 0 .. layers - 2 -> l.Select(0, int64 i), b.Select(0, int64 i) ] }
             else None
+          Dense = dense
           Trace = traced }

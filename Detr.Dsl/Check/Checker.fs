@@ -47,9 +47,12 @@ let check (m: ModelView) : Diagnostic list =
                     add (error m "DSL015" path (sprintf "%s uses the cross-entropy class term, which needs head = softmax { ... } (the head is %s)" path head))
         | _ -> ()
 
-    // Co-DETR's auxiliary heads work on a feature pyramid.
-    if m.Kind "collaborate" <> "none" && not multiscale then
-        add (error m "DSL016" "collaborate" "collaborate = co { ... } needs a multi-scale pyramid: add neck = multiscale { levels = ... }")
+    // Co-DETR's collaborative training is its auxiliary heads; a single-scale model gives them the encoder's
+    // one map (the paper builds the pyramid of single-scale DETRs from that map).
+    match m.TryField "collaborate.heads" with
+    | Some { Value = RValue.List [] } ->
+        add (error m "DSL016" "collaborate.heads" "collaborate = co { ... } needs at least one auxiliary head, e.g. heads = [atss { }]")
+    | _ -> ()
 
     // Shape inference: backbone → projection → dim → positional encoding → attention.
     let stages = ShapeRules.returned (m.Int "backbone.depth") (m.Int "backbone.width") (m.Bool "backbone.dilation") (m.Words "backbone.returns")

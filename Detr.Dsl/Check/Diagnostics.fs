@@ -34,7 +34,7 @@ module Diagnostic =
           "DSL013", "fewer levels than backbone stages"
           "DSL014", "iou assignment on queries without boxes"
           "DSL015", "focal class loss needs a sigmoid head"
-          "DSL016", "collaborate needs a multi-scale pyramid"
+          "DSL016", "collaborate without auxiliary heads"
           "DSL017", "deformable attention needs a multi-scale neck"
           "DSL018", "box_refine outside a deformable decoder"
           "DSL019", "proposals need a deformable decoder with box refinement"

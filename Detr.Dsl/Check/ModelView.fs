@@ -44,4 +44,5 @@ type ModelView(model: RBlock, declared: Range) =
 
     member this.Words path = match this.Value path with RValue.List xs -> xs |> List.map (function RValue.Word w -> w | v -> failwithf "%A" v) | v -> failwithf "%s is %A, not a list" path v
     member this.Ints path = match this.Value path with RValue.List xs -> xs |> List.map (function RValue.Int i -> int i | v -> failwithf "%A" v) | v -> failwithf "%s is %A, not a list" path v
+    member this.Blocks path = match this.Value path with RValue.List xs -> xs |> List.map (function RValue.Block b -> b | v -> failwithf "%A" v) | v -> failwithf "%s is %A, not a list" path v
     member this.Terms path = match this.Value path with RValue.Terms ts -> ts | v -> failwithf "%s is %A, not terms" path v

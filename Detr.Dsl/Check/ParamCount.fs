@@ -103,7 +103,9 @@ let count (m: ModelView) : Count list =
                     | RValue.Block b when b.Kind = "retinanet" -> 8L * (int64 d * int64 d * 9L + int64 d) + (int64 d * 9L * int64 (9 * classes) + int64 (9 * classes)) + (int64 d * 9L * 36L + 36L)
                     | RValue.Block b when b.Kind = "fcos" -> 8L * (int64 d * int64 d * 9L + norm d) + (int64 d * 9L * int64 classes + int64 classes) + (int64 d * 9L * 4L + 4L) + (int64 d * 9L + 1L) + int64 levels
                     | _ -> 0L)
-            perHead + int64 heads.Length * (linear (2 * d) (2 * d) + norm (2 * d))             // per-head positive-query embeddings
+            // Per-head embeddings of the customized positive queries, which query_weight = 0 does without.
+            let positiveQueries = if m.Float "collaborate.query_weight" > 0.0 then int64 heads.Length * (linear (2 * d) (2 * d) + norm (2 * d)) else 0L
+            perHead + positiveQueries
         | _ -> 0L
     let trained c = { Component = fst c; Total = snd c; Trainable = snd c }
     [ { Component = "backbone"; Total = List.sum stages; Trainable = backboneTrainable }

@@ -25,12 +25,21 @@ let private unsupported (v: ModelView) =
       if v.Kind "encoder" = "deformable" then notYet "encoder" "deformable encoder"
       if v.Kind "decoder" = "deformable" then notYet "decoder" "deformable decoder"
       if v.Kind "proposals" <> "none" then notYet "proposals" "two-stage proposals"
-      if v.Kind "collaborate" <> "none" then notYet "collaborate" "Co-DETR auxiliary heads"
+      if v.Kind "collaborate" <> "none" then
+          for head in v.Blocks "collaborate.heads" do
+              if head.Kind <> "atss" then notYet "collaborate.heads" (sprintf "Co-DETR's %s auxiliary head (atss is built)" head.Kind)
+          if v.Float "collaborate.query_weight" <> 0.0 then
+              notYet "collaborate.query_weight" "Co-DETR's customized positive queries (query_weight = 0 trains the auxiliary heads alone)"
       if v.Kind "match" <> "hungarian" && v.Kind "match" <> "repeat" then notYet "match" (sprintf "%s assignment in training" (v.Kind "match"))
       if v.Kind "predict" <> "top" then notYet "predict" (sprintf "%s post-processing" (v.Kind "predict"))
       match v.Words "backbone.returns" with
       | [ _ ] -> ()
       | _ -> notYet "backbone.returns" "several backbone stages without a multi-scale neck" ]
+
+/// The returned stage's stride in input pixels: 2^k for ck, the last stage at 16 when dilated (DC5).
+let private featureStride (v: ModelView) =
+    let stage = int ((List.exactlyOne (v.Words "backbone.returns")).Substring 1)
+    if stage = 5 && v.Bool "backbone.dilation" then 16 else pown 2 stage
 
 let private detector (v: ModelView) : DetectorConfig =
     let sigmoid = v.Kind "head" = "sigmoid"
@@ -61,7 +70,9 @@ let private detector (v: ModelView) : DetectorConfig =
       DecoderHeads = v.Int "decoder.heads"
       DecoderFfn = v.Int "decoder.ffn"
       DecoderDropout = v.Float "decoder.dropout"
-      OneToManyQueries = if v.Kind "match" = "repeat" then v.Int "match.queries" else 0 }
+      OneToManyQueries = if v.Kind "match" = "repeat" then v.Int "match.queries" else 0
+      AtssHeads = if v.Kind "collaborate" = "co" then List.length (v.Blocks "collaborate.heads") else 0
+      FeatureStride = featureStride v }
 
 /// The one-to-one matching rule: `match` itself, or the rule inside H-DETR's `repeat` (both groups are
 /// matched by the same Hungarian rule, the one-to-many group against repeated targets).
@@ -80,6 +91,13 @@ let private plan (v: ModelView) : Plan =
       Match = { Cost = weights (v.Terms (oneToOne v + ".cost")); Solver = v.Word (oneToOne v + ".solver") }
       OneToMany =
         if v.Kind "match" = "repeat" then Some { K = v.Int "match.k"; Queries = v.Int "match.queries"; Weight = v.Float "match.weight" }
+        else None
+      Collaborate =
+        if v.Kind "collaborate" = "co" then
+            let number (b: RBlock) name = match b.Fields.[name].Value with RValue.Float f -> f | RValue.Int i -> float i | x -> failwithf "%s is %A" name x
+            Some { Heads = [ for b in v.Blocks "collaborate.heads" -> { TopK = int (number b "topk"); AnchorScale = number b "anchor_scale" } ]
+                   HeadWeight = v.Float "collaborate.head_weight"
+                   DecoderLayers = v.Int "decoder.layers" }
         else None
       Loss = weights (v.Terms "loss")
       AuxLoss = v.Bool "aux_loss"

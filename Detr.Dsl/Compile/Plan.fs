@@ -31,6 +31,19 @@ type OneToManyPlan =
       Queries: int
       Weight: float }
 
+/// One of Co-DETR's auxiliary ATSS heads: its assigner's candidates per level and its anchors' size in strides.
+type AtssHeadPlan =
+    { TopK: int
+      AnchorScale: float }
+
+/// Co-DETR's collaborative hybrid assignments (Zong et al., ICCV 2023), the auxiliary heads' part: each head's
+/// losses weigh as the reference configs write them, 1 (focal class), 2 (GIoU), 1 (centerness), each times
+/// the number of decoder layers times λ2 (`HeadWeight`).
+type CollaboratePlan =
+    { Heads: AtssHeadPlan list
+      HeadWeight: float
+      DecoderLayers: int }
+
 /// Post-processing: `top` (top-k over queries × classes for sigmoid heads, per-query argmax for softmax
 /// heads), keeping K detections per image.
 type PredictPlan =
@@ -69,6 +82,7 @@ type Plan =
       Head: HeadPlan
       Match: MatchPlan
       OneToMany: OneToManyPlan option
+      Collaborate: CollaboratePlan option
       Loss: TermWeights
       AuxLoss: bool
       Predict: PredictPlan

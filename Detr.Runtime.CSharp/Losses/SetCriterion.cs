@@ -31,7 +31,7 @@ public sealed record LossConfig(ClassLoss ClassLoss, double ClassWeight, double 
 /// num_boxes = max(ΣT, 1) as a float; class_error (100 − top-1 % on matched queries, 100 when there are
 /// none) and cardinality_error (|#(argmax ≠ K−1) − T| averaged over images) are logged, never weighted.
 /// </summary>
-public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, double oneToManyWeight = 1)
+public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, double oneToManyWeight = 1, IReadOnlyList<AtssHeadLoss>? denseHeads = null)
 {
     /// <summary>Suffix of the one-to-many group's terms, as H-DETR names them (loss_ce_one2many, loss_bbox_0_one2many, ...).</summary>
     public const string OneToManySuffix = "_one2many";
@@ -43,14 +43,21 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
     /// <summary>λ of H-DETR's one-to-many terms, on top of each term's own weight.</summary>
     public double OneToManyWeight { get; } = oneToManyWeight;
 
+    /// <summary>Co-DETR's auxiliary heads, each adding its own weighted terms (none for a plain DETR).</summary>
+    public IReadOnlyList<AtssHeadLoss> DenseHeads { get; } = denseHeads ?? [];
+
     /// <summary>
     /// Computes every term for the final set and each auxiliary set (suffixes _0, _1, ...), and, for a
     /// hybrid-matching model, the same terms of the one-to-many group against the targets repeated k times
-    /// (suffix _one2many; num_boxes counts the repeated targets), as H-DETR's training step does.
+    /// (suffix _one2many; num_boxes counts the repeated targets), as H-DETR's training step does; and the terms of
+    /// each auxiliary dense head (<see cref="DenseHeads"/>) from its predictions <paramref name="dense"/> on images
+    /// of <paramref name="sizes"/>.
     /// </summary>
     public LossResult Compute(SetPrediction final, IReadOnlyList<SetPrediction> auxiliary, IReadOnlyList<ImageTargets> targets,
-                              OneToManySets? oneToMany = null)
+                              OneToManySets? oneToMany = null, IReadOnlyList<DenseLevel>? dense = null, IReadOnlyList<(int H, int W)>? sizes = null)
     {
+        if ((dense?.Count ?? 0) != DenseHeads.Count)
+            throw new ArgumentException($"the criterion has {DenseHeads.Count} auxiliary heads, but {dense?.Count ?? 0} dense predictions were given");
         HungarianMatcher.CheckTargets(targets);
         var result = new LossResult(NumBoxes(targets));
         using var scope = DisposeScope.Enter();
@@ -58,6 +65,8 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
         if (oneToMany is { } many)
             AddGroup(result, OneToManySuffix, many.Final, many.Auxiliary,
                      targets.Select(t => new ImageTargets(t.Labels.Repeat(many.K), t.Boxes.Repeat(many.K, 1))).ToList(), logClassError: false);
+        for (var i = 0; i < DenseHeads.Count; i++)
+            DenseHeads[i].AddTo(result, dense![i], targets, sizes ?? throw new ArgumentException("dense heads need the images' sizes"));
         result.Finish(this);
         scope.MoveOut(result.Terms.Values);
         scope.MoveOut(result.WeightedTotal);
@@ -147,6 +156,8 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
     /// </summary>
     public double? Weight(string term)
     {
+        foreach (var head in DenseHeads)
+            if (head.Weights.TryGetValue(term, out var dense)) return dense;
         if (term.EndsWith(OneToManySuffix, StringComparison.Ordinal))
             return Weight(term[..^OneToManySuffix.Length]) * OneToManyWeight;
         var name = term;

@@ -14,6 +14,13 @@ public static class SigmoidFocalLoss
     public static Tensor Compute(Tensor logits, Tensor targets, double numBoxes, double alpha = 0.25, double gamma = 2)
     {
         using var scope = DisposeScope.Enter();
+        return scope.MoveOut(Elementwise(logits, targets, alpha, gamma).Mean(1).Sum() / numBoxes);
+    }
+
+    /// <summary>The unreduced loss, same shape as <paramref name="logits"/> (mmdet's FocalLoss sums it with its own normaliser).</summary>
+    public static Tensor Elementwise(Tensor logits, Tensor targets, double alpha = 0.25, double gamma = 2)
+    {
+        using var scope = DisposeScope.Enter();
         var prob = logits.Sigmoid();
         var ce = Functional.BinaryCrossEntropyWithLogits(logits, targets, reduction: Reduction.None);
         var pT = prob * targets + (1 - prob) * (1 - targets);
@@ -23,6 +30,6 @@ public static class SigmoidFocalLoss
             var alphaT = alpha * targets + (1 - alpha) * (1 - targets);
             loss = alphaT * loss;
         }
-        return scope.MoveOut(loss.Mean(1).Sum() / numBoxes);
+        return scope.MoveOut(loss);
     }
 }

@@ -41,7 +41,23 @@ public static class PlanCriterion
     {
         var targets = batch.Targets.Select(t => new ImageTargets(t.Labels.To(device), t.Boxes.To(device))).ToList();
         var aux = plan.AuxLoss ? output.Aux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [];
-        return criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, OneToMany(plan, output));
+        // Co-DETR's auxiliary heads, one level each (the single-scale encoder's map).
+        var dense = output.Dense.Select(head => head.Single()).Select(l => new DenseLevel(l.ClassLogits, l.BoxDeltas, l.Centerness, l.Stride)).ToList();
+        return criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, OneToMany(plan, output), dense, batch.Sizes);
+    }
+
+    /// <summary>
+    /// Co-DETR's auxiliary ATSS heads of the plan (none without `collaborate`): terms loss_atss_cls, _bbox and
+    /// _centerness (loss_atss1_... for a second head) weighted 1, 2 and 1 × decoder layers × λ2, as the
+    /// reference configs (num_dec_layer * lambda_2).
+    /// </summary>
+    public static List<AtssHeadLoss> DenseHeads(Plan plan)
+    {
+        if (plan.Collaborate is not { } co) return [];
+        var scale = co.Value.DecoderLayers * co.Value.HeadWeight;
+        return co.Value.Heads.Select((h, i) => new AtssHeadLoss(
+            new AtssHeadLossConfig(h.TopK, h.AnchorScale, 1 * scale, 2 * scale, 1 * scale),
+            i == 0 ? "loss_atss" : $"loss_atss{i}")).ToList();
     }
 
     public static SetCriterion Criterion(Plan plan)
@@ -49,6 +65,6 @@ public static class PlanCriterion
         var h = plan.Head;
         var loss = new LossConfig(h.Sigmoid ? ClassLoss.Focal : ClassLoss.Softmax, plan.Loss.Class, plan.Loss.L1, plan.Loss.Giou,
                                   NoObjectWeight: h.NoObjectWeight, FocalAlpha: h.FocalAlpha, FocalGamma: h.FocalGamma);
-        return new SetCriterion(loss, Matcher(plan), plan.OneToMany is { } many ? many.Value.Weight : 1);
+        return new SetCriterion(loss, Matcher(plan), plan.OneToMany is { } many ? many.Value.Weight : 1, DenseHeads(plan));
     }
 }
