@@ -182,6 +182,22 @@ let ``A hybrid-matching spec trains its one-to-many group beside the one-to-one 
     Assert.Equal(trainRecord.GetProperty("loss").GetDouble(), terms, 3)
     Assert.Contains(records, fun e -> e.GetProperty("kind").GetString() = "eval")
 
+[<Fact>]
+let ``The main job's spec trains Co-DETR's auxiliary ATSS head beside the detector and evaluates without it`` () =
+    let run = newRun ()
+    let args = tinyOn dataset 1 |> List.map (fun a -> if a = "specs/conditional_detr_tiny.detr" then "specs/co_conditional_detr_tiny.detr" else a)
+    let r = train (args @ [ "--out"; run; "--log-every"; "1" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    let records = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")) |> Array.map (fun l -> JsonDocument.Parse(l).RootElement)
+    let trainRecord = records |> Array.find (fun e -> e.GetProperty("kind").GetString() = "train")
+    for k in [ "loss_atss_cls"; "loss_atss_bbox"; "loss_atss_centerness" ] do
+        Assert.True(trainRecord.GetProperty(k).GetDouble() > 0.0, k)
+    // The logged total is the sum of every weighted term, the auxiliary head's included.
+    let terms =
+        trainRecord.EnumerateObject() |> Seq.filter (fun p -> p.Name.StartsWith "loss_") |> Seq.sumBy (fun p -> p.Value.GetDouble())
+    Assert.Equal(trainRecord.GetProperty("loss").GetDouble(), terms, 3)
+    Assert.Contains(records, fun e -> e.GetProperty("kind").GetString() = "eval")
+
 /// Headless Chromium from Debian (`chromium`), installed by the test setup.
 let private chromium () =
     [ "/usr/bin/chromium"; "/usr/bin/chromium-browser"; "/usr/bin/google-chrome" ] |> List.tryFind File.Exists
