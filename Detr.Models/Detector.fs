@@ -157,7 +157,10 @@ type Detector(config: DetectorConfig) as this =
     // the model has auxiliary heads.
     let atssHeads =
         if c.AtssHeads = 0 then None
-        else Some(this.RegisterModule("bbox_head", new ModuleList<AtssHead>([ for _ in 1 .. c.AtssHeads -> new AtssHead(c.Dim, c.Logits, 1, 1) ])))
+        else
+            // Sigmoid logits for the classes alone, whichever class head the detector has.
+            let classes = if c.Sigmoid then c.Logits else c.Logits - 1
+            Some(this.RegisterModule("bbox_head", new ModuleList<AtssHead>([ for _ in 1 .. c.AtssHeads -> new AtssHead(c.Dim, classes, 1, 1) ])))
 
     member _.Config = c
 

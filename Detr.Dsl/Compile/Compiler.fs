@@ -94,8 +94,8 @@ let private plan (v: ModelView) : Plan =
         else None
       Collaborate =
         if v.Kind "collaborate" = "co" then
-            let number (b: RBlock) name = match b.Fields.[name].Value with RValue.Float f -> f | RValue.Int i -> float i | x -> failwithf "%s is %A" name x
-            Some { Heads = [ for b in v.Blocks "collaborate.heads" -> { TopK = int (number b "topk"); AnchorScale = number b "anchor_scale" } ]
+            let head (b: RBlock) = ModelView(b, v.Declared)
+            Some { Heads = [ for b in v.Blocks "collaborate.heads" -> { TopK = (head b).Int "topk"; AnchorScale = (head b).Float "anchor_scale" } ]
                    HeadWeight = v.Float "collaborate.head_weight"
                    DecoderLayers = v.Int "decoder.layers" }
         else None
