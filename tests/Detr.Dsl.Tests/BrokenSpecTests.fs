@@ -51,7 +51,7 @@ let cases: obj[] list =
       [| "model m {\n  backbone { returns = [c4, c5] }\n}"; "DSL013"; 2; 24 |]
       [| "model m {\n  match = iou { threshold = 0.5 }\n}"; "DSL014"; 2; 11 |]
       [| "model m {\n  loss = 2 * focal + 5 * l1\n}"; "DSL015"; 2; 10 |]
-      [| "model m {\n  collaborate = co { heads = [] }\n}"; "DSL016"; 2; 28 |]
+      [| "model m {\n  collaborate = co { heads = [] }\n}"; "DSL016"; 2; 30 |]
       [| "model m {\n  encoder = deformable { }\n}"; "DSL017"; 2; 13 |]
       [| "model m {\n  neck = multiscale { levels = 1 }\n  encoder = deformable { box_refine = true }\n}"; "DSL018"; 3; 39 |]
       [| "model m {\n  proposals = encoder { }\n}"; "DSL019"; 2; 15 |]
