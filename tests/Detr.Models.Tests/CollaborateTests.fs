@@ -1,6 +1,8 @@
 /// Co-DETR's auxiliary ATSS head (`collaborate = co { heads = [atss { }], query_weight = 0 }`) on a single-scale
 /// Conditional DETR: built with the reference's parameter names and counted as the checker counts it, run on
-/// the encoder's map in training only, without changing the rest of the model.
+/// the encoder's map in training only, without changing the rest of the model. Its tests seed the global
+/// generator and compare two models built from the same stream, so they run alone.
+[<Xunit.Collection(Detr.Tests.GlobalRng.Collection)>]
 module Detr.Models.Tests.CollaborateTests
 
 open System
