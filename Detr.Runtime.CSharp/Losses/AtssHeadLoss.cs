@@ -161,19 +161,9 @@ public sealed class AtssHeadLoss(AtssHeadLossConfig config, string prefix)
         var (m, v) = (boxes.Length / 4, validIdx.Length);
         var valid = new float[4 * v];
         for (var i = 0; i < v; i++) Array.Copy(anchors, 4 * validIdx[i], valid, 4 * i, 4);
-        var iou = new float[m * v];
-        for (var t = 0; t < m; t++)
-            for (var i = 0; i < v; i++) iou[t * v + i] = Iou(valid.AsSpan(4 * i, 4), boxes.AsSpan(4 * t, 4));
-        return new AtssAssigner(Config.TopK).Assign(valid, [v], boxes, QualityMatrix.Create(iou, m, v)).PerPrediction;
-    }
-
-    private static float Iou(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var iw = Math.Max(0, Math.Min(a[2], b[2]) - Math.Max(a[0], b[0]));
-        var ih = Math.Max(0, Math.Min(a[3], b[3]) - Math.Max(a[1], b[1]));
-        var inter = iw * ih;
-        var union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-        return union > 0 ? inter / union : 0;
+        using var scope = DisposeScope.Enter();
+        var (iou, _) = BoxOps.PairwiseIou(Tensor.From(boxes, m, 4), Tensor.From(valid, v, 4));   // [M, V]
+        return new AtssAssigner(Config.TopK).Assign(valid, [v], boxes, QualityMatrix.Create(iou.ToArray<float>(), m, v)).PerPrediction;
     }
 
     /// <summary>sqrt(min(l, r)/max(l, r) · min(t, b)/max(t, b)) of the anchor's centre in the target (centerness_target).</summary>

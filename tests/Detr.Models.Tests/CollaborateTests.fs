@@ -14,8 +14,7 @@ open Detr.Models.Tests.ParityFixture
 
 let private co = "collaborate=co { heads = [atss { topk = 9, anchor_scale = 4 }], query_weight = 0, head_weight = 2 }"
 
-let private tiny =
-    { Folder = ""; Spec = "specs/conditional_detr_tiny.detr"; Model = "conditional_detr_tiny"; Overrides = [ "backbone.frozen_bn=true" ] }
+let private tiny = ParityFixture.conditionalTinyFrozenBn
 
 let private parameter (model: Detector) name =
     model.NamedParameters() |> Seq.pick (fun struct (n, p) -> if n = name then Some p else None)

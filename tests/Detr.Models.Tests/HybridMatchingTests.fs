@@ -10,9 +10,7 @@ open Detr.Models.Tests.ParityFixture
 
 let private repeat = "match=repeat { k = 3, queries = 40, weight = 0.5, rule = hungarian { cost = 2 * class + 5 * l1 + 2 * giou } }"
 
-/// The shipped tiny spec with frozen batch norm, so that training and inference mode differ only in the queries.
-let private tiny =
-    { Folder = ""; Spec = "specs/conditional_detr_tiny.detr"; Model = "conditional_detr_tiny"; Overrides = [ "backbone.frozen_bn=true" ] }
+let private tiny = ParityFixture.conditionalTinyFrozenBn
 
 let private compileTiny (extra: string list) = ParityFixture.compile tiny extra
 

@@ -27,6 +27,11 @@ let cdetr =
     { Folder = "cdetr"; Spec = "specs/conditional_detr_r50.detr"; Model = "conditional_detr_r50"
       Overrides = [ "dim=256"; "encoder.ffn=256"; "decoder.ffn=256" ] @ common }
 
+/// The shipped tiny Conditional DETR with frozen batch norm, so that training and inference mode differ only in
+/// what training adds (a one-to-many query group, auxiliary heads).
+let conditionalTinyFrozenBn =
+    { Folder = ""; Spec = "specs/conditional_detr_tiny.detr"; Model = "conditional_detr_tiny"; Overrides = [ "backbone.frozen_bn=true" ] }
+
 let path (f: Fixture) (file: string) = TestPaths.fixture [ "parity"; f.Folder; file ]
 
 let weights (f: Fixture) = [ TestPaths.fixture [ "parity"; "shared"; "resnet50_backbone.safetensors" ]; path f "weights.safetensors" ]
