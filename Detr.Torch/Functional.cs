@@ -35,10 +35,14 @@ public static unsafe partial class Functional
         return r;
     }
 
-    /// <summary>Batch normalisation; in training mode the running statistics are updated in place.</summary>
+    /// <summary>
+    /// Batch normalisation; in training mode the running statistics are updated in place, unless they are
+    /// frozen on this thread (<see cref="RunningStatistics.Freeze"/>: batch statistics only).
+    /// </summary>
     public static Tensor BatchNorm(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
+        if (training && RunningStatistics.FrozenOnThisThread) (runningMean, runningVar) = (null, null);
         var r = Tensor.Wrap(NativeMethods.dt_batch_norm(x.Handle, Tensor.Raw(weight), Tensor.Raw(bias), Tensor.Raw(runningMean), Tensor.Raw(runningVar),
                                                         training ? 1 : 0, momentum, eps));
         GC.KeepAlive(runningMean); GC.KeepAlive(runningVar); GC.KeepAlive(weight); GC.KeepAlive(bias);

@@ -21,6 +21,19 @@ public static class LibTorch
         set => NativeMethods.Check(NativeMethods.dt_set_num_threads(value));
     }
 
+    /// <summary>
+    /// OpenBLAS's own thread count (its pool is separate from libtorch's intra-op threads), or null when the
+    /// loaded BLAS is not OpenBLAS; setting it where there is no OpenBLAS does nothing.
+    /// </summary>
+    public static int? BlasThreads
+    {
+        get => NativeMethods.dt_get_blas_threads() is var n and > 0 ? n : null;
+        set
+        {
+            if (value is { } n) NativeMethods.Check(NativeMethods.dt_set_blas_threads(n));
+        }
+    }
+
     /// <summary>Seeds the default generators (CPU and every CUDA device).</summary>
     public static void ManualSeed(ulong seed) => NativeMethods.Check(NativeMethods.dt_manual_seed(seed));
 

@@ -1,6 +1,6 @@
 /// `detr bench step`: one training step of a spec's model split into its phases — data (waiting for the
 /// loader's next batch), forward, matching, loss, backward, optimizer (clip + the recipe's AdamW) — so the slowest part
-/// is visible. The data comes from the synthetic dataset resized to the requested size, targets included.
+/// is visible (with train.replicas > 1: data, the replicas' parallel forward-to-gradients, optimizer). The data comes from the synthetic dataset resized to the requested size, targets included.
 module Detr.Cli.Commands.BenchStep
 
 open System
@@ -56,7 +56,14 @@ let run (args: ParseResults<BenchStepArgs>) =
         // Every image resized so that it fills HxW (the synthetic images are square; H = W gives exactly HxW).
         let transform = RandomResize([| min h w |], max h w)
         let loader = DataLoader(dataset, transform, LoaderOptions(batchSize, true, 0, plan.Train.Workers))
-        let phases = [ "data"; "forward"; "matching"; "loss"; "backward"; "optimizer" ]
+        // With train.replicas > 1 the shares run forward, matching, loss and backward at once on their threads:
+        // one phase, "replicas".
+        let replicas = if plan.Train.Replicas > 1 then Some(new DataParallelStep(model, plan, criterion, trainable, plan.Train.Replicas)) else None
+        use _ = match replicas with Some r -> r :> IDisposable | None -> { new IDisposable with member _.Dispose() = () }
+        let phases =
+            match replicas with
+            | Some _ -> [ "data"; "replicas"; "optimizer" ]
+            | None -> [ "data"; "forward"; "matching"; "loss"; "backward"; "optimizer" ]
         let samples = Collections.Generic.Dictionary<string, ResizeArray<float>>()
         for p in phases do samples.[p] <- ResizeArray()
         let batches = loader.Epoch(0).GetEnumerator()
@@ -71,23 +78,29 @@ let run (args: ParseResults<BenchStepArgs>) =
             let batch, data = time (fun () -> (if not (batches.MoveNext()) then failwith "the synthetic set ran out of batches"); batches.Current)
             use _ = batch
             use scope = DisposeScope.Enter()
-            let trainingStep () =
+            let replicatedStep (step: DataParallelStep) =
+                let (), parallel = time (fun () -> optimizer.ZeroGrad(); step.Run(batch, device) |> ignore)
+                let (), update = time (fun () -> step.ClipAndStep(optimizer, plan.Train.Clip))
+                [ parallel; update ]
+            let singleStep () =
                 let output, forward = time (fun () -> let struct (images, mask) = batch.ImagesOn device in model.Forward(images, mask))
                 let losses, criterionMs = time (fun () -> PlanCriterion.Losses(criterion, plan, output, batch, device))
                 use _ = losses
                 let (), backward = time (fun () -> optimizer.ZeroGrad(); losses.WeightedTotal.Backward())
                 let (), step = time (fun () -> PlanOptimizer.ClipAndStep(optimizer, trainable, plan.Train.Clip))
-                forward, losses.MatchTime.TotalMilliseconds, criterionMs, backward, step
+                [ forward; losses.MatchTime.TotalMilliseconds; criterionMs - losses.MatchTime.TotalMilliseconds; backward; step ]
+            let trainingStep () = match replicas with Some r -> replicatedStep r | None -> singleStep ()
             if i > steps + 2 then
                 profile <- Some(OperatorProfile.Record(fun () -> trainingStep () |> ignore))
             else
-                let forward, matching, criterionMs, backward, step = trainingStep ()
+                let timings = trainingStep ()
                 if i > 2 then
-                    for p, v in List.zip phases [ data; forward; matching; criterionMs - matching; backward; step ] do samples.[p].Add v
+                    for p, v in List.zip phases (data :: timings) do samples.[p].Add v
         batches.Dispose()
         let median (xs: ResizeArray<float>) = (Seq.sort xs |> Array.ofSeq).[xs.Count / 2]
         let total = phases |> List.sumBy (fun p -> median samples.[p])
-        printfn "%s: training step, batch %d x %dx%d, %s, %d threads, median of %d steps" compiled.Name batchSize h w (string device) LibTorch.Threads steps
+        let threads = match replicas with Some r -> sprintf "%d replicas of 1 thread" r.Replicas | None -> sprintf "%d threads" LibTorch.Threads
+        printfn "%s: training step, batch %d x %dx%d, %s, %s, median of %d steps" compiled.Name batchSize h w (string device) threads steps
         for p in phases do
             let m = median samples.[p]
             printfn "  %-10s %9.1f ms  %5.1f%%" p m (100.0 * m / total)

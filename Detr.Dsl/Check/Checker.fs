@@ -73,4 +73,17 @@ let check (m: ModelView) : Diagnostic list =
         for e in m.Ints "train.lr_drop" do
             if e >= epochs then
                 add (Diagnostic.warning "DSL021" (m.RangeOf "train.lr_drop") (sprintf "train.lr_drop %d is not before the last epoch (%d): that drop never happens" e epochs))
+
+    // Data-parallel replicas split the batch evenly, and draw no random numbers while they race.
+    let replicas = m.Int "train.replicas"
+    if replicas > 1 then
+        let batch = m.Int "train.batch"
+        if batch % replicas <> 0 then
+            add (error m "DSL026" "train.replicas" (sprintf "train.replicas = %d does not divide train.batch = %d: each replica takes an equal share of the batch" replicas batch))
+        for part in [ "encoder"; "decoder" ] do
+            match m.TryField(part + ".dropout") with
+            | Some _ when m.Float(part + ".dropout") > 0.0 ->
+                add (error m "DSL026" "train.replicas"
+                        (sprintf "train.replicas = %d needs %s.dropout = 0: replicas would draw dropout masks from one generator in a racing order, and runs would not repeat" replicas part))
+            | _ -> ()
     List.ofSeq diagnostics

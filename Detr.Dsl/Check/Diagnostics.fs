@@ -44,6 +44,7 @@ module Diagnostic =
           "DSL023", "path into a block that is none or not a block"
           "DSL024", "a repeated field"
           "DSL025", "incompatible head and assignment"
+          "DSL026", "data-parallel replicas incompatible with the recipe or model"
           "DSL030", "not supported yet by the compiler (checked, but no modules to build it)" ]
 
     let private edit (a: string) (b: string) =

@@ -185,7 +185,8 @@ and all: KindSchema list =
             int "accumulate" (1L, 1024L) 1L "batches accumulated per optimizer step"
             bool "skip_nonfinite" false "skip steps whose loss is not finite (instead of stopping)"
             int "seed" (0L, 2147483647L) 42L "random seed"
-            int "workers" (1L, 64L) 2L "data loader threads" ] }
+            int "workers" (1L, 64L) 2L "data loader threads"
+            int "replicas" (1L, 64L) 1L "CPU data parallelism: the batch split over this many threads, one libtorch thread each" ] }
       { Kind = "adamw"; Doc = "AdamW (decoupled weight decay)"
         Fields =
           [ flt "lr" (0.0, 1.0) 1e-4 "learning rate"

@@ -126,7 +126,8 @@ let private plan (v: ModelView) : Plan =
           Accumulate = v.Int "train.accumulate"
           SkipNonfinite = v.Bool "train.skip_nonfinite"
           Seed = v.Int "train.seed"
-          Workers = v.Int "train.workers" } }
+          Workers = v.Int "train.workers"
+          Replicas = v.Int "train.replicas" } }
 
 /// A checked model → what to build and how to train it, or the "not supported yet" errors.
 let compile (m: Spec.CheckedModel) : Result<Compiled, Diagnostic list> =

@@ -74,7 +74,9 @@ type TrainPlan =
       Accumulate: int
       SkipNonfinite: bool
       Seed: int
-      Workers: int }
+      Workers: int
+      /// Data-parallel replicas on the CPU (DetrRuntime's DataParallelStep); 1: one process, every thread per operator.
+      Replicas: int }
 
 type Plan =
     { Classes: int

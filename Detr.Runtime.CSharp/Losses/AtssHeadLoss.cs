@@ -92,14 +92,15 @@ public sealed class AtssHeadLoss(AtssHeadLossConfig config, string prefix)
         var targetClasses = Tensor.From(onehot, batch, n, classes).To(device, dtype);
         var weights = Tensor.From(valid, batch, n, 1).To(device, dtype);
         var focal = SigmoidFocalLoss.Elementwise(logits, targetClasses, Config.FocalAlpha, Config.FocalGamma);
-        result.Add(prefix + "_cls", (focal * weights).Sum() / numPos);
+        var positivesNormaliser = new Normaliser(numPos);
+        result.Add(prefix + "_cls", (focal * weights).Sum() / numPos, positivesNormaliser);
 
         var deltas = level.BoxDeltas.Permute(0, 2, 3, 1).Reshape(batch * n, 4);          // [B·n, 4]
         var centerness = level.Centerness.Permute(0, 2, 3, 1).Reshape(batch * n);        // [B·n]
         if (positives.Count == 0)
         {
-            result.Add(prefix + "_bbox", deltas.Sum() * 0);
-            result.Add(prefix + "_centerness", centerness.Sum() * 0);
+            result.Add(prefix + "_bbox", deltas.Sum() * 0, new Normaliser(0, 1));
+            result.Add(prefix + "_centerness", centerness.Sum() * 0, positivesNormaliser);
             return;
         }
         var index = Tensor.From(positives.Select(p => p.Flat).ToArray()).To(device);
@@ -108,10 +109,10 @@ public sealed class AtssHeadLoss(AtssHeadLossConfig config, string prefix)
         var centernessTargets = Tensor.From(positives.Select(p => p.Centerness).ToArray()).To(device, dtype);                // [P]
         var decoded = Decode(anchorBoxes, deltas.IndexSelect(0, index));                 // [P, 4] xyxy pixels
         var giou = BoxOps.ElementwiseGiou(decoded, targetBoxes);                         // [P]
-        var weightSum = Math.Max(positives.Sum(p => (double)p.Centerness), 1.0);
-        result.Add(prefix + "_bbox", (centernessTargets * (1 - giou)).Sum() / weightSum);
+        var weightSum = new Normaliser(positives.Sum(p => (double)p.Centerness), 1);
+        result.Add(prefix + "_bbox", (centernessTargets * (1 - giou)).Sum() / weightSum.Value, weightSum);
         var bce = Functional.BinaryCrossEntropyWithLogits(centerness.IndexSelect(0, index), centernessTargets, reduction: Reduction.None);
-        result.Add(prefix + "_centerness", bce.Sum() / numPos);
+        result.Add(prefix + "_centerness", bce.Sum() / numPos, positivesNormaliser);
     }
 
     /// <summary>[h·w·4] xyxy anchors, row-major over the grid: centres (j·stride, i·stride), side scale·stride.</summary>

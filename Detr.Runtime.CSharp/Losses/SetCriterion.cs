@@ -59,7 +59,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
         if ((dense?.Count ?? 0) != DenseHeads.Count)
             throw new ArgumentException($"the criterion has {DenseHeads.Count} auxiliary heads, but {dense?.Count ?? 0} dense predictions were given");
         HungarianMatcher.CheckTargets(targets);
-        var result = new LossResult(NumBoxes(targets));
+        var result = new LossResult(NumBoxes(targets).Value);
         using var scope = DisposeScope.Enter();
         AddGroup(result, "", final, auxiliary, targets, logClassError: true);
         if (oneToMany is { } many)
@@ -73,8 +73,8 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
         return result;
     }
 
-    /// <summary>num_boxes = max(ΣT, 1); world size 1 (the trainer averages across processes).</summary>
-    private static double NumBoxes(IReadOnlyList<ImageTargets> targets) => Math.Max(1.0, targets.Sum(t => t.Count));
+    /// <summary>num_boxes = max(ΣT, 1) over these targets (data-parallel replicas combine theirs: <see cref="ReplicaLosses"/>).</summary>
+    private static Normaliser NumBoxes(IReadOnlyList<ImageTargets> targets) => new(targets.Sum(t => t.Count), 1);
 
     /// <summary>
     /// The terms of one query group against its targets: the final set (indices "final" + suffix) and each
@@ -93,8 +93,9 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
     }
 
     private void AddSet(LossResult result, string suffix, string indexName, SetPrediction set, PaddedTargets padded, MatchedTargets matched,
-                        double numBoxes, bool logClassError)
+                        Normaliser boxNormaliser, bool logClassError)
     {
+        var numBoxes = boxNormaliser.Value;
         var matching = System.Diagnostics.Stopwatch.StartNew();
         var indices = Matcher.Match(set, padded);
         result.MatchTime += matching.Elapsed;
@@ -111,7 +112,10 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
             targetClasses.IndexPut_([batchIdx, srcIdx], labels);
             var weights = Tensor.Ones([k], set.Logits.DType, set.Logits.Device);
             weights.Select(0, noObject).Fill_(Config.NoObjectWeight);
-            result.Add("loss_ce" + suffix, Functional.CrossEntropy(set.Logits.Transpose(1, 2), targetClasses, weights));
+            // A class-weighted mean: Σ w·l / Σ w, with Σ w = M + (B·Q − M)·no-object weight over M matches.
+            var m = (double)batchIdx.Size(0);
+            result.Add("loss_ce" + suffix, Functional.CrossEntropy(set.Logits.Transpose(1, 2), targetClasses, weights),
+                       new Normaliser(m + (b * q - m) * Config.NoObjectWeight));
         }
         else
         {
@@ -121,22 +125,22 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
             var onehot = Tensor.Zeros([b, q, k + 1], set.Logits.DType, set.Logits.Device)
                 .Scatter(2, targetClasses.Unsqueeze(-1), 1.0).Slice(2, 0, k);
             var focal = SigmoidFocalLoss.Compute(set.Logits, onehot, numBoxes, Config.FocalAlpha, Config.FocalGamma);
-            result.Add("loss_ce" + suffix, focal * q);
+            result.Add("loss_ce" + suffix, focal * q, boxNormaliser);
         }
-        if (logClassError) result.Add("class_error" + suffix, ClassError(set.Logits.Index(batchIdx, srcIdx), labels));
+        if (logClassError) result.Add("class_error" + suffix, ClassError(set.Logits.Index(batchIdx, srcIdx), labels), new Normaliser(batchIdx.Size(0)));
 
         // Box losses on the matched pairs.
         var srcBoxes = set.Boxes.Index(batchIdx, srcIdx);                                 // [M, 4]
-        result.Add("loss_bbox" + suffix, Functional.L1Loss(srcBoxes, boxes, Reduction.None).Sum() / numBoxes);
+        result.Add("loss_bbox" + suffix, Functional.L1Loss(srcBoxes, boxes, Reduction.None).Sum() / numBoxes, boxNormaliser);
         var giou = BoxOps.ElementwiseGiou(BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));
-        result.Add("loss_giou" + suffix, (1 - giou).Sum() / numBoxes);
+        result.Add("loss_giou" + suffix, (1 - giou).Sum() / numBoxes, boxNormaliser);
 
         // Cardinality (logged only).
         using (LibTorch.NoGrad())
         {
             var predicted = set.Logits.Argmax(-1).Ne(k - 1).Sum(1).To(DType.Float32);     // [B]
             var lengths = Tensor.From(padded.Counts.Select(x => (float)x).ToArray()).To(set.Logits.Device);
-            result.Add("cardinality_error" + suffix, Functional.L1Loss(predicted, lengths));
+            result.Add("cardinality_error" + suffix, Functional.L1Loss(predicted, lengths), new Normaliser(b));
         }
     }
 
@@ -214,6 +218,9 @@ public sealed class LossResult(double numBoxes) : IDisposable
 {
     public Dictionary<string, Tensor> Terms { get; } = [];
 
+    /// <summary>What each term was divided by (for combining data-parallel replicas' terms).</summary>
+    public Dictionary<string, Normaliser> Normalisers { get; } = [];
+
     public Dictionary<string, ImageMatch[]> Indices { get; } = [];
 
     public double NumBoxes { get; } = numBoxes;
@@ -224,7 +231,11 @@ public sealed class LossResult(double numBoxes) : IDisposable
     /// <summary>Σ weight·term over the weighted terms, in term order (as detr's engine.py).</summary>
     public Tensor WeightedTotal { get; private set; } = null!;
 
-    internal void Add(string name, Tensor value) => Terms[name] = value;
+    internal void Add(string name, Tensor value, Normaliser normaliser)
+    {
+        Terms[name] = value;
+        Normalisers[name] = normaliser;
+    }
 
     internal void Finish(SetCriterion criterion)
     {

@@ -37,13 +37,17 @@ public static class PlanCriterion
     /// <paramref name="device"/>), matching included: the last decoder layer, the other layers when the plan
     /// has auxiliary losses, and a hybrid model's one-to-many group. The trainer's step and `bench step`'s.
     /// </summary>
-    public static LossResult Losses(SetCriterion criterion, Plan plan, Detr.Models.DetectorOutput output, Batch batch, Device device)
+    public static LossResult Losses(SetCriterion criterion, Plan plan, Detr.Models.DetectorOutput output, Batch batch, Device device) =>
+        Losses(criterion, plan, output, batch.Targets.Select(t => new ImageTargets(t.Labels.To(device), t.Boxes.To(device))).ToList(), batch.Sizes);
+
+    /// <summary>The same for the output of some images, with their targets (on the output's device) and sizes.</summary>
+    public static LossResult Losses(SetCriterion criterion, Plan plan, Detr.Models.DetectorOutput output, IReadOnlyList<ImageTargets> targets,
+                                    IReadOnlyList<(int H, int W)> sizes)
     {
-        var targets = batch.Targets.Select(t => new ImageTargets(t.Labels.To(device), t.Boxes.To(device))).ToList();
         var aux = plan.AuxLoss ? output.Aux.Select(a => new SetPrediction(a.Item1, a.Item2)).ToList() : [];
         // Co-DETR's auxiliary heads, one level each (the single-scale encoder's map).
         var dense = output.Dense.Select(head => head.Single()).Select(l => new DenseLevel(l.ClassLogits, l.BoxDeltas, l.Centerness, l.Stride)).ToList();
-        return criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, OneToMany(plan, output), dense, batch.Sizes);
+        return criterion.Compute(new SetPrediction(output.Logits, output.Boxes), aux, targets, OneToMany(plan, output), dense, sizes);
     }
 
     /// <summary>

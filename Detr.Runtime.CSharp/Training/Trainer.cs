@@ -84,6 +84,7 @@ public sealed class Trainer : IDisposable
     private readonly AdamW optimizer;
     private readonly SetCriterion criterion;
     private readonly IReadOnlyList<Tensor> trainable;
+    private readonly DataParallelStep? replicas;
 
     public Trainer(Compiler.Compiled compiled, string specText, CocoDataset trainSet, CocoDataset valSet, TrainOptions options, ITrainObserver observer)
     {
@@ -102,6 +103,12 @@ public sealed class Trainer : IDisposable
         model.To(options.Device);
         (optimizer, trainable) = PlanOptimizer.AdamW(model, recipe);
         criterion = PlanCriterion.Criterion(plan);
+        if (recipe.Replicas > 1)
+        {
+            if (options.Device.Type != DeviceType.Cpu)
+                throw new InvalidOperationException($"train.replicas = {recipe.Replicas} splits batches over CPU threads; on {options.Device} use --set train.replicas=1");
+            replicas = new DataParallelStep(model, plan, criterion, trainable, recipe.Replicas);
+        }
     }
 
     private string CheckpointPath(long step) => Path.Combine(options.OutDir, $"checkpoint-{step:D8}.safetensors");
@@ -192,7 +199,8 @@ public sealed class Trainer : IDisposable
                     foreach (var (k, v) in result) sums[k] = sums.GetValueOrDefault(k) + v;
                     logged++;
                     if (pending < recipe.Accumulate && batchIndex < trainLoader.BatchesPerEpoch) continue;
-                    PlanOptimizer.ClipAndStep(optimizer, trainable, recipe.Clip);
+                    if (replicas is null) PlanOptimizer.ClipAndStep(optimizer, trainable, recipe.Clip);
+                    else replicas.ClipAndStep(optimizer, recipe.Clip);
                     optimizer.ZeroGrad();
                     pending = 0;
                     position = position with { Step = position.Step + 1, Epoch = epoch, Batch = batchIndex };
@@ -275,7 +283,10 @@ public sealed class Trainer : IDisposable
     /// Forward, criterion and backward of one batch (the loss divided by the accumulation count). Returns
     /// every weighted term and the total; null when the loss is not finite and the recipe skips such steps.
     /// </summary>
-    private Dictionary<string, double>? ForwardBackward(Batch batch, long step)
+    private Dictionary<string, double>? ForwardBackward(Batch batch, long step) =>
+        replicas is null ? ForwardBackwardOnce(batch, step) : ForwardBackwardReplicated(replicas, batch, step);
+
+    private Dictionary<string, double>? ForwardBackwardOnce(Batch batch, long step)
     {
         using var scope = DisposeScope.Enter();
         var device = options.Device;
@@ -298,16 +309,35 @@ public sealed class Trainer : IDisposable
             var values = new Dictionary<string, double> { ["loss"] = total.Item() };
             foreach (var (name, t) in losses.Terms)
                 if (criterion.Weight(name) is { } w) values[name] = t.Item() * w;
-            if (!double.IsFinite(values["loss"]))
-            {
-                if (recipe.SkipNonfinite) return null;
-                var bad = values.Where(kv => kv.Key != "loss" && !double.IsFinite(kv.Value)).Select(kv => $"{kv.Key} = {kv.Value}").ToList();
-                var which = bad.Count > 0 ? string.Join(", ", bad) : $"loss = {values["loss"]} (every term finite: the total overflowed or was poisoned)";
-                throw new DivergedException($"step {step}: the loss is not finite ({which}); training stopped. {LastGoodCheckpoint()}");
-            }
+            if (!double.IsFinite(values["loss"])) return NonFinite(values, step);
             (recipe.Accumulate > 1 ? total / recipe.Accumulate : total).Backward();
             return values;
         }
+    }
+
+    /// <summary>The same over data-parallel replicas (<see cref="DataParallelStep"/>): the gradients are added only when the loss is finite.</summary>
+    private Dictionary<string, double>? ForwardBackwardReplicated(DataParallelStep step, Batch batch, long stepNumber)
+    {
+        Dictionary<string, double> values;
+        try
+        {
+            values = step.Run(batch, options.Device, 1.0 / recipe.Accumulate, poison: options.PoisonStep == stepNumber);
+        }
+        catch (NonFinitePredictionException e)
+        {
+            if (recipe.SkipNonfinite) return null;
+            throw new DivergedException($"step {stepNumber}: the predictions are not finite ({e.Message}); training diverged. {LastGoodCheckpoint()}");
+        }
+        return double.IsFinite(values["loss"]) ? values : NonFinite(values, stepNumber);
+    }
+
+    /// <summary>A non-finite loss: null (the step is skipped) or <see cref="DivergedException"/> naming the terms.</summary>
+    private Dictionary<string, double>? NonFinite(Dictionary<string, double> values, long step)
+    {
+        if (recipe.SkipNonfinite) return null;
+        var bad = values.Where(kv => kv.Key != "loss" && !double.IsFinite(kv.Value)).Select(kv => $"{kv.Key} = {kv.Value}").ToList();
+        var which = bad.Count > 0 ? string.Join(", ", bad) : $"loss = {values["loss"]} (every term finite: the total overflowed or was poisoned)";
+        throw new DivergedException($"step {step}: the loss is not finite ({which}); training stopped. {LastGoodCheckpoint()}");
     }
 
     private string LastGoodCheckpoint() =>
@@ -317,6 +347,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
+        replicas?.Dispose();
         optimizer.Dispose();
         model.Dispose();
     }

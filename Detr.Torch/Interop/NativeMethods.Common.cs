@@ -24,6 +24,8 @@ internal static partial class NativeMethods
     [LibraryImport(Library)] public static partial IntPtr dt_torch_version();
     [LibraryImport(Library)] public static partial int dt_set_num_threads(int n);
     [LibraryImport(Library)] public static partial int dt_get_num_threads();
+    [LibraryImport(Library)] public static partial int dt_get_blas_threads();
+    [LibraryImport(Library)] public static partial int dt_set_blas_threads(int n);
     [LibraryImport(Library)] public static partial int dt_manual_seed(ulong seed);
     [LibraryImport(Library)] public static partial int dt_set_grad_enabled(int enabled);
     [LibraryImport(Library)] public static partial int dt_is_grad_enabled();

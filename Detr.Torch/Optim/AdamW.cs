@@ -35,11 +35,21 @@ public sealed unsafe class AdamW : IOptimizer
 
     public double Eps { get; }
 
-    public void Step()
+    public void Step() => Step(0, 1);
+
+    /// <summary>
+    /// Part <paramref name="part"/> of <paramref name="parts"/> of an update: each group's parameters are cut into
+    /// contiguous runs of about equal element counts, and this updates one run per group, so threads running the
+    /// parts at once apply exactly the update of <see cref="Step()"/> (every parameter's own operations, once).
+    /// </summary>
+    public void Step(int part, int parts)
     {
+        if (parts < 1 || part < 0 || part >= parts) throw new ArgumentOutOfRangeException(nameof(part), $"part {part} of {parts}");
         for (var g = 0; g < Groups.Count; g++)
         {
             var group = Groups[g];
+            var (start, end) = Run(group.Parameters, part, parts);
+            if (start == end) continue;
             var (expAvg, expAvgSq, steps) = state[g];
             var p = Tensor.RawHandles(group.Parameters);
             var m = Tensor.RawHandles(expAvg);
@@ -48,11 +58,32 @@ public sealed unsafe class AdamW : IOptimizer
             fixed (IntPtr* pm = m)
             fixed (IntPtr* pv = v)
             fixed (long* ps = steps)
-                NativeMethods.Check(NativeMethods.dt_adamw_step(pp, pm, pv, ps, p.Length, group.Lr, Beta1, Beta2, Eps, group.WeightDecay));
+                NativeMethods.Check(NativeMethods.dt_adamw_step(pp + start, pm + start, pv + start, ps + start, end - start,
+                                                                group.Lr, Beta1, Beta2, Eps, group.WeightDecay));
             GC.KeepAlive(group.Parameters);
             GC.KeepAlive(expAvg);
             GC.KeepAlive(expAvgSq);
         }
+    }
+
+    /// <summary>[start, end) of the parameters in part <paramref name="part"/>: cut where the running element count crosses part/parts of the total.</summary>
+    private static (int Start, int End) Run(IReadOnlyList<Tensor> parameters, int part, int parts)
+    {
+        if (parts == 1) return (0, parameters.Count);
+        var total = parameters.Sum(p => p.NumEl);
+        int Cut(int k)
+        {
+            if (k == 0) return 0;
+            if (k == parts) return parameters.Count;
+            long running = 0;
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                if (running * parts >= total * k) return i;
+                running += parameters[i].NumEl;
+            }
+            return parameters.Count;
+        }
+        return (Cut(part), Cut(part + 1));
     }
 
     public void ZeroGrad()

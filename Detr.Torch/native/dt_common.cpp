@@ -3,6 +3,9 @@
 #include "dt_common.h"
 
 #include <atomic>
+#include <dlfcn.h>
+#include <link.h>
+#include <cstring>
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/version.h>
@@ -52,6 +55,52 @@ DT_EXPORT int32_t dt_set_num_threads(int32_t n) {
 }
 
 DT_EXPORT int32_t dt_get_num_threads() { return at::get_num_threads(); }
+
+namespace {
+// OpenBLAS keeps its own thread pool beside libtorch's; its setter is looked up at run time in whichever
+// loaded library exports it (Debian's libblas.so.3 is OpenBLAS through the alternatives system), so the
+// shim links against any BLAS and these report "not OpenBLAS" elsewhere.
+int find_openblas(struct dl_phdr_info* info, size_t, void* out) {
+  if (!info->dlpi_name || !std::strstr(info->dlpi_name, "blas")) return 0;
+  void* library = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+  if (!library) return 0;
+  if (dlsym(library, "openblas_set_num_threads") && dlsym(library, "openblas_get_num_threads")) {
+    *static_cast<void**>(out) = library;
+    return 1;
+  }
+  dlclose(library);
+  return 0;
+}
+
+void* openblas() {
+  static void* library = [] {
+    void* found = nullptr;
+    dl_iterate_phdr(find_openblas, &found);
+    return found;
+  }();
+  return library;
+}
+}  // namespace
+
+// OpenBLAS's thread count; 0 when the loaded BLAS is not OpenBLAS.
+DT_EXPORT int32_t dt_get_blas_threads() {
+  void* library = openblas();
+  if (!library) return 0;
+  auto get = reinterpret_cast<int (*)()>(dlsym(library, "openblas_get_num_threads"));
+  return get();
+}
+
+// Sets OpenBLAS's thread count; returns 1, or 0 (nothing set) when the loaded BLAS is not OpenBLAS.
+DT_EXPORT int32_t dt_set_blas_threads(int32_t n) {
+  DT_TRY
+  if (n < 1) throw std::invalid_argument("BLAS thread count must be positive, got " + std::to_string(n));
+  void* library = openblas();
+  if (!library) return 0;
+  auto set = reinterpret_cast<void (*)(int)>(dlsym(library, "openblas_set_num_threads"));
+  set(n);
+  return 1;
+  DT_CATCH(DT_FAIL)
+}
 
 DT_EXPORT int32_t dt_manual_seed(uint64_t seed) {
   DT_TRY

@@ -66,8 +66,14 @@ let private startTrain (args: string list) =
     p.BeginErrorReadLine()
     p
 
-[<Fact>]
-let ``Two epochs straight and one epoch, a kill, then resume give identical weights`` () =
+/// With train.replicas = 2 too: two threads, each on its share of every batch (DataParallelStep).
+let private replicasSet (replicas: int) = [ "--set"; sprintf "train.replicas=%d" replicas ]
+
+[<Theory>]
+[<InlineData(1)>]
+[<InlineData(2)>]
+let ``Two epochs straight and one epoch, a kill, then resume give identical weights`` (replicas: int) =
+    let tiny epochs = tiny epochs @ replicasSet replicas
     let straight = newRun ()
     let r = train (tiny 2 @ [ "--out"; straight ])
     Assert.True(r.ExitCode = 0, r.Out + r.Err)
@@ -116,8 +122,11 @@ let ``kill -9 at random moments, twenty times, and resume always continues and f
     Assert.Equal(steps.Length, (Array.distinct steps).Length)
     Assert.True(File.Exists(Path.Combine(run, "report.html")))
 
-[<Fact>]
-let ``A non-finite loss stops with the step and the terms, leaving a loadable last checkpoint`` () =
+[<Theory>]
+[<InlineData(1)>]
+[<InlineData(2)>]
+let ``A non-finite loss stops with the step and the terms, leaving a loadable last checkpoint`` (replicas: int) =
+    let tiny epochs = tiny epochs @ replicasSet replicas
     let run = newRun ()
     let r = train (tiny 3 @ [ "--out"; run; "--poison-step"; "6" ])
     Assert.Equal(3, r.ExitCode)

@@ -56,7 +56,9 @@ let cases: obj[] list =
       [| "model m {\n  neck = multiscale { levels = 1 }\n  encoder = deformable { box_refine = true }\n}"; "DSL018"; 3; 39 |]
       [| "model m {\n  proposals = encoder { }\n}"; "DSL019"; 2; 15 |]
       [| "model m {\n  dim = 130\n  encoder { heads = 2 }\n  decoder { heads = 2 }\n}"; "DSL020"; 2; 9 |]
-      [| "model m {\n  train { epochs = 10, lr_drop = [20] }\n}"; "DSL021"; 2; 34 |] ]
+      [| "model m {\n  train { epochs = 10, lr_drop = [20] }\n}"; "DSL021"; 2; 34 |]
+      [| "model m {\n  encoder { dropout = 0 }\n  decoder { dropout = 0 }\n  train { batch = 3, replicas = 2 }\n}"; "DSL026"; 4; 33 |]
+      [| "model m {\n  train { batch = 4, replicas = 2 }\n}"; "DSL026"; 2; 33 |] ]
 
 [<Theory; MemberData(nameof cases)>]
 let ``a broken spec gives its diagnostic at the expected position`` (text: string, code: string, line: int, col: int) =

@@ -71,6 +71,29 @@ public class OptimTests
     }
 
     [Fact]
+    public void AdamW_in_parts_applies_exactly_the_whole_update()
+    {
+        using var scope = DisposeScope.Enter();
+        Tensor[] Parameters() => [F64([1, 2, 3]), F64([-1]), F64([0.5, 0.25, 4, 8, 16]), F64([2, 2])];
+        var whole = Parameters().Select(t => t.RequiresGrad_()).ToArray();
+        var parts = Parameters().Select(t => t.RequiresGrad_()).ToArray();
+        using var a = new AdamW([new ParamGroup("g", whole, 0.1, 0.01)]);
+        using var b = new AdamW([new ParamGroup("g", parts, 0.1, 0.01)]);
+        for (var step = 0; step < 3; step++)
+        {
+            foreach (var (opt, ps) in new[] { (a, whole), (b, parts) })
+            {
+                opt.ZeroGrad();
+                ps.Select((t, i) => (t * t * (i + 1)).Sum()).Aggregate((x, y) => x + y).Backward();
+            }
+            a.Step();
+            for (var part = 0; part < 3; part++) b.Step(part, 3);                   // 3 runs over 4 parameters
+        }
+        for (var i = 0; i < whole.Length; i++) Near(Values(whole[i]), parts[i], 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.Step(3, 3));
+    }
+
+    [Fact]
     public void Parameters_without_gradients_are_left_alone()
     {
         using var scope = DisposeScope.Enter();
