@@ -85,18 +85,24 @@ public static unsafe class JpegCodec
     internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, string source, bool fastDct, PlaneBuffers? buffers) =>
         DecodeYCbCr(jpeg, ReadHeader(jpeg, source), source, fastDct, buffers);
 
-    /// <summary>With the <paramref name="header"/> read earlier from the same bytes (<see cref="JpegSource"/>): not parsed again here.</summary>
-    internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, Header header, string source, bool fastDct, PlaneBuffers? buffers)
+    /// <summary>
+    /// With the <paramref name="header"/> read earlier from the same bytes (<see cref="JpegSource"/>): not parsed again here;
+    /// at <paramref name="eighths"/>/8 of the image's size (libjpeg-turbo's DCT-domain scaling: each 8×8 block decoded
+    /// to eighths × eighths pixels, the image to ⌈size · eighths / 8⌉).
+    /// </summary>
+    internal static DecodedImage DecodeYCbCr(ReadOnlySpan<byte> jpeg, Header header, string source, bool fastDct, PlaneBuffers? buffers, int eighths = 8)
     {
+        if (eighths is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(eighths), $"decode scale {eighths}/8");
         var handle = Decompressor();
-        var (width, height, subsampling, colourspace) = header;
+        var (fullWidth, fullHeight, subsampling, colourspace) = header;
+        var (width, height) = (Scaled(fullWidth, eighths), Scaled(fullHeight, eighths));
         var gray = colourspace == TurboJpeg.ColourspaceGray || subsampling == TurboJpeg.SubsamplingGray;
-        if (!(gray || colourspace == TurboJpeg.ColourspaceYCbCr) || subsampling < 0) return Decode(jpeg, source, fastDct);
+        if (!(gray || colourspace == TurboJpeg.ColourspaceYCbCr) || subsampling < 0) return Decode(jpeg, source, fastDct, eighths == 8 ? null : (eighths, 8));
         var lumaStride = TurboJpeg.tjPlaneWidth(0, width, subsampling);
         var lumaRows = TurboJpeg.tjPlaneHeight(0, height, subsampling);
         var chromaStride = gray ? 0 : TurboJpeg.tjPlaneWidth(1, width, subsampling);
         var chromaRows = gray ? 0 : TurboJpeg.tjPlaneHeight(1, height, subsampling);
-        if (lumaStride <= 0 || lumaRows <= 0 || !gray && (chromaStride <= 0 || chromaRows <= 0)) return Decode(jpeg, source, fastDct);
+        if (lumaStride <= 0 || lumaRows <= 0 || !gray && (chromaStride <= 0 || chromaRows <= 0)) return Decode(jpeg, source, fastDct, eighths == 8 ? null : (eighths, 8));
         // Every byte of the planes is decoded into.
         byte[] Plane(int index, int length) => buffers?.Get(index, length) ?? GC.AllocateUninitializedArray<byte>(length);
         var luma = Plane(0, lumaStride * lumaRows);
@@ -114,6 +120,9 @@ public static unsafe class JpegCodec
             ? new YCbCrImage(width, height, luma, lumaStride, null, null, 0, 1, 1)
             : new YCbCrImage(width, height, luma, lumaStride, cb, cr, chromaStride, lumaStride / chromaStride, lumaRows / chromaRows);
     }
+
+    /// <summary>A side decoded at eighths/8 (libjpeg-turbo's TJSCALED: rounded up).</summary>
+    internal static int Scaled(int size, int eighths) => (size * eighths + 7) / 8;
 
     /// <summary>Encodes RGB pixels, chroma subsampled 4:2:0 unless told otherwise.</summary>
     public static byte[] Encode(RgbImage image, int quality = 90, JpegChroma chroma = JpegChroma.Subsampled)

@@ -45,7 +45,12 @@ internal static unsafe class ViewRenderer
             throw new ArgumentException($"a {width}x{height} view does not fit {planeWidth}x{planeHeight} planes");
         if (view.Source is JpegSource jpeg)
         {
-            Render(view with { Source = jpeg.DecodeForRendering() }, planes, planeWidth, planeHeight, vectorised);
+            // Decoded at the smallest scale (eighths/8) that still oversamples the view, the region scaled with it.
+            var eighths = JpegSource.DecodeEighths(view);
+            var s = eighths / 8.0;
+            Render(view with { Source = jpeg.DecodeForRendering(eighths), SourceX = view.SourceX * s, SourceY = view.SourceY * s,
+                               SourceWidth = view.SourceWidth * s, SourceHeight = view.SourceHeight * s },
+                   planes, planeWidth, planeHeight, vectorised);
             return;
         }
         Plane[] sources = view.Source switch
