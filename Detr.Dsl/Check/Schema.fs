@@ -174,7 +174,7 @@ and all: KindSchema list =
             intList "lr_drop" (1L, 100000L) [ 400L ] "epochs after which the learning rate drops 10x"
             enum "schedule" [ "step"; "cosine" ] "step" "learning-rate schedule after warm-up"
             int "warmup" (0L, 10000000L) 0L "linear warm-up iterations"
-            enum "augment" [ "detr"; "none" ] "detr" "augmentation recipe"
+            enum "augment" [ "detr"; "flip"; "none" ] "detr" "augmentation: detr (flip, multi-scale resize, random crop), flip (flip, then resize to image_min), none (resize only)"
             intList "image_min" (8L, 4096L) [ 480L; 512L; 544L; 576L; 608L; 640L; 672L; 704L; 736L; 768L; 800L ] "shorter-side sizes for training"
             int "image_max" (8L, 8192L) 1333L "cap on the longer side"
             intList "crop_resize" (8L, 4096L) [ 400L; 500L; 600L ] "shorter sides before the random crop"

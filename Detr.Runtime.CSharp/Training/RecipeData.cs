@@ -5,8 +5,8 @@ using Detr.Runtime.Data.Transforms;
 namespace Detr.Runtime.Training;
 
 /// <summary>
-/// The images a recipe asks for: its augmentation sizes, the training transform (`augment = detr`, or a plain
-/// resize for `none`), the validation resize, and loaders over a dataset with them. Training, `detr eval`
+/// The images a recipe asks for: its augmentation sizes, the training transform (`augment = detr`; `flip`: a
+/// random horizontal flip, then the resize; `none`: the resize alone), the validation resize, and loaders over a dataset with them. Training, `detr eval`
 /// and `detr predict` all prepare images through here, so they see the same sizes.
 /// </summary>
 public static class RecipeData
@@ -21,8 +21,12 @@ public static class RecipeData
         ValidationSize = recipe.ValSize,
     };
 
-    public static ITransform TrainTransform(TrainPlan recipe) =>
-        recipe.Augment == "none" ? new RandomResize(recipe.ImageMin.ToArray(), recipe.ImageMax) : Augment(recipe).Training();
+    public static ITransform TrainTransform(TrainPlan recipe) => recipe.Augment switch
+    {
+        "none" => new RandomResize(recipe.ImageMin.ToArray(), recipe.ImageMax),
+        "flip" => new Compose([new HorizontalFlip(Augment(recipe).FlipProbability), new RandomResize(recipe.ImageMin.ToArray(), recipe.ImageMax)]),
+        _ => Augment(recipe).Training(),
+    };
 
     /// <summary>One fixed resize: shorter side val_size, longer side at most image_max.</summary>
     public static ITransform ValidationTransform(TrainPlan recipe) => Augment(recipe).Validation();
