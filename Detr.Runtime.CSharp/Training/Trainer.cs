@@ -68,7 +68,8 @@ public sealed class DivergedException(string message) : Exception(message);
 /// (backbone at its own learning rate, everything else at the recipe's; weight decay on both, as the
 /// reference), the plan's matcher and set criterion with auxiliary losses, gradient clipping by total norm,
 /// the learning-rate schedule stepped per epoch, gradient accumulation, evaluation with the streaming COCO
-/// evaluator, and checkpoints every epoch and on interruption that resume exactly.
+/// evaluator, and checkpoints every epoch and on interruption that resume exactly. With train.replicas > 1 each
+/// batch's forward-to-gradients and the update run on that many threads (<see cref="DataParallelStep"/>).
 /// </summary>
 public sealed class Trainer : IDisposable
 {
