@@ -59,7 +59,7 @@ let run (args: ParseResults<BenchStepArgs>) =
         // With train.replicas > 1 the shares run forward, matching, loss and backward at once on their threads:
         // one phase, "replicas".
         let replicas = if plan.Train.Replicas > 1 then Some(new DataParallelStep(model, plan, criterion, trainable, plan.Train.Replicas)) else None
-        use _ = match replicas with Some r -> r :> IDisposable | None -> { new IDisposable with member _.Dispose() = () }
+        use _ = Option.toObj replicas
         let phases =
             match replicas with
             | Some _ -> [ "data"; "replicas"; "optimizer" ]

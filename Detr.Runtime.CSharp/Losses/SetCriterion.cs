@@ -237,13 +237,22 @@ public sealed class LossResult(double numBoxes) : IDisposable
         Normalisers[name] = normaliser;
     }
 
-    internal void Finish(SetCriterion criterion)
+    internal void Finish(SetCriterion criterion) => WeightedTotal = Weighted(criterion, _ => 1);
+
+    /// <summary>
+    /// Σ weight·factor(term)·term over the weighted terms, in term order: the total with every factor 1, a
+    /// data-parallel share's part of its batch's total with <see cref="ReplicaLosses.Factors"/>.
+    /// </summary>
+    public Tensor Weighted(SetCriterion criterion, Func<string, double> factor)
     {
         Tensor? total = null;
         foreach (var (name, value) in Terms)
             if (criterion.Weight(name) is { } w)
-                total = total is null ? value * w : total + value * w;
-        WeightedTotal = total ?? throw new InvalidOperationException("no weighted loss term");
+            {
+                var scale = w * factor(name);
+                total = total is null ? value * scale : total + value * scale;
+            }
+        return total ?? throw new InvalidOperationException("no weighted loss term");
     }
 
     public void Dispose()

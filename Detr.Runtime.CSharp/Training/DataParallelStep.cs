@@ -90,16 +90,10 @@ public sealed class DataParallelStep : IDisposable
             {
                 if (normalisers.Any(n => n is null)) return;                            // another share failed: its exception is rethrown
                 var factors = ReplicaLosses.Factors(normalisers!, r);
-                Tensor? total = null;
+                var total = losses.Weighted(criterion, name => factors[name]);
                 var own = new Dictionary<string, double>();
                 foreach (var (name, term) in losses.Terms)
-                {
-                    if (criterion.Weight(name) is not { } w) continue;
-                    var weighted = term * (w * factors[name]);
-                    own[name] = weighted.Item();
-                    total = total is null ? weighted : total + weighted;
-                }
-                if (total is null) throw new InvalidOperationException("no weighted loss term");
+                    if (criterion.Weight(name) is { } w) own[name] = term.Item() * w * factors[name];
                 if (poison && r == 0) total = total * double.NaN;
                 own["loss"] = total.Item();
                 values[r] = own;

@@ -300,8 +300,7 @@ public sealed class Trainer : IDisposable
         }
         catch (NonFinitePredictionException e)
         {
-            if (recipe.SkipNonfinite) return null;
-            throw new DivergedException($"step {step}: the predictions are not finite ({e.Message}); training diverged. {LastGoodCheckpoint()}");
+            return NonFinite(e, step);
         }
         using (losses)
         {
@@ -326,11 +325,15 @@ public sealed class Trainer : IDisposable
         }
         catch (NonFinitePredictionException e)
         {
-            if (recipe.SkipNonfinite) return null;
-            throw new DivergedException($"step {stepNumber}: the predictions are not finite ({e.Message}); training diverged. {LastGoodCheckpoint()}");
+            return NonFinite(e, stepNumber);
         }
         return double.IsFinite(values["loss"]) ? values : NonFinite(values, stepNumber);
     }
+
+    /// <summary>Non-finite predictions: null (the step is skipped) or <see cref="DivergedException"/>.</summary>
+    private Dictionary<string, double>? NonFinite(NonFinitePredictionException e, long step) =>
+        recipe.SkipNonfinite ? null
+        : throw new DivergedException($"step {step}: the predictions are not finite ({e.Message}); training diverged. {LastGoodCheckpoint()}");
 
     /// <summary>A non-finite loss: null (the step is skipped) or <see cref="DivergedException"/> naming the terms.</summary>
     private Dictionary<string, double>? NonFinite(Dictionary<string, double> values, long step)
