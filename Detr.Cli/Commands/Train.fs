@@ -4,6 +4,7 @@ module Detr.Cli.Commands.Train
 
 open System
 open System.IO
+open System.Runtime.InteropServices
 open System.Threading
 open Argu
 open Spectre.Console
@@ -130,11 +131,21 @@ let run (args: ParseResults<TrainArgs>) =
                      | other -> failwithf "--on-bad-image %s: skip or fail" other),
                 PoisonStep = (args.TryGetResult Poison_Step |> Option.map int64 |> Option.toNullable))
         use stop = new CancellationTokenSource()
+        let mutable stoppedBy = 130                                       // the exit status of a stopped run: 128 + signal
         Console.CancelKeyPress.Add(fun e ->
             if not stop.IsCancellationRequested then
                 e.Cancel <- true
                 eprintfn "stopping after this step (checkpoint first); press Ctrl-C again to abort at once"
                 stop.Cancel())
+        // SIGTERM (`kill`, a job scheduler's pre-emption notice) stops the same way: checkpoint, then exit. A
+        // second one is left to the runtime's default handling, which ends the process at once.
+        use _term =
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, fun ctx ->
+                if not stop.IsCancellationRequested then
+                    ctx.Cancel <- true
+                    stoppedBy <- 143
+                    eprintfn "SIGTERM: stopping after this step (checkpoint first)"
+                    stop.Cancel())
         let plain () = PlainObserver(options.LogEvery) :> ITrainObserver
         let runWith (observer: ITrainObserver) =
             use trainer = new Trainer(compiled, specText, train, valSet, options, observer)
@@ -152,7 +163,7 @@ let run (args: ParseResults<TrainArgs>) =
             printfn "run folder: %s" (Path.GetFullPath out)
             printfn "report: %s" (Path.GetFullPath(Path.Combine(out, "report.html")))
             0
-        | _ when stop.IsCancellationRequested -> 130
+        | _ when stop.IsCancellationRequested -> stoppedBy
         | _ -> 0
     with
     | ModelLoading.SpecFailed -> 1

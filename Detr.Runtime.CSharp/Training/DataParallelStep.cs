@@ -51,6 +51,27 @@ public sealed class DataParallelStep : IDisposable
     public int Replicas => threads.Count;
 
     /// <summary>
+    /// Gives this thread's operators (and OpenBLAS) back the threads they had before the replicas took them,
+    /// until disposed: the evaluation between epochs runs one forward at a time on the calling thread, which
+    /// one thread would leave half the cores idle for.
+    /// </summary>
+    public IDisposable AllThreads()
+    {
+        LibTorch.Threads = previousThreads;
+        LibTorch.BlasThreads = previousBlasThreads;
+        return new Restore(() =>
+        {
+            LibTorch.Threads = 1;
+            LibTorch.BlasThreads = 1;
+        });
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
+    /// <summary>
     /// Forward and losses of every share, then — when the batch's loss is finite — their gradients
     /// (× <paramref name="lossScale"/>) added to the parameters' accumulated gradients. Returns the batch's
     /// weighted terms and their total ("loss"), as one process computes them; <paramref name="poison"/> makes

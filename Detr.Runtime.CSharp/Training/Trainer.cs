@@ -237,7 +237,8 @@ public sealed class Trainer : IDisposable
             List<ImagePrediction> samples = [];
             if (evaluate)
             {
-                (last, samples) = Evaluation.Run(model, plan, valLoader, gt, options.Device, options.ReportImages, stop);
+                using (replicas?.AllThreads())
+                    (last, samples) = Evaluation.Run(model, plan, valLoader, gt, options.Device, options.ReportImages, stop);
                 best = last.Stats.AP > position.BestAP;
                 if (best) position = position with { BestAP = last.Stats.AP, BestEpoch = epoch + 1 };
                 var json = new JsonObject { ["kind"] = "eval", ["epoch"] = epoch + 1, ["step"] = position.Step };

@@ -51,8 +51,9 @@ let private weightsOf (checkpoint: string) =
 let private checkpoints (run: string) =
     if Directory.Exists run then Directory.GetFiles(run, "checkpoint-*.safetensors") |> Array.sort else [||]
 
-/// Starts the CLI binary itself (not the ./detr wrapper, so that a kill never lands in the setup script).
-let private startTrain (args: string list) =
+/// Starts the CLI binary itself (not the ./detr wrapper, so that a kill never lands in the setup script),
+/// handing each line of its output and errors to `line`.
+let private startTrainWith (args: string list) (line: string -> unit) =
     let info = ProcessStartInfo(Path.Combine(TestPaths.root, "Detr.Cli", "bin", "Release", "net10.0", "detr"))
     for a in "train" :: args do info.ArgumentList.Add a
     info.WorkingDirectory <- TestPaths.root
@@ -60,11 +61,13 @@ let private startTrain (args: string list) =
     info.RedirectStandardError <- true
     info.Environment.["CI"] <- "true"
     let p = Process.Start info
-    p.OutputDataReceived.Add ignore
-    p.ErrorDataReceived.Add ignore
+    p.OutputDataReceived.Add(fun e -> if not (isNull e.Data) then line e.Data)
+    p.ErrorDataReceived.Add(fun e -> if not (isNull e.Data) then line e.Data)
     p.BeginOutputReadLine()
     p.BeginErrorReadLine()
     p
+
+let private startTrain (args: string list) = startTrainWith args ignore
 
 /// With train.replicas = 2 too: two threads, each on its share of every batch (DataParallelStep).
 let private replicasSet (replicas: int) = [ "--set"; sprintf "train.replicas=%d" replicas ]
@@ -121,6 +124,30 @@ let ``kill -9 at random moments, twenty times, and resume always continues and f
     Assert.Equal<int64>(Array.sort steps, steps)
     Assert.Equal(steps.Length, (Array.distinct steps).Length)
     Assert.True(File.Exists(Path.Combine(run, "report.html")))
+
+[<Fact>]
+let ``SIGTERM mid-run checkpoints, says so, exits 143, and the run resumes from that checkpoint to the end`` () =
+    let run = newRun ()
+    let args = tiny 12 @ [ "--out"; run ]
+    let output = Collections.Concurrent.ConcurrentQueue<string>()
+    let p = startTrainWith args (fun line -> output.Enqueue line)
+    let sw = Stopwatch.StartNew()
+    while checkpoints(run).Length = 0 && not p.HasExited && sw.Elapsed < TimeSpan.FromMinutes 2.0 do Thread.Sleep 20
+    Assert.False(p.HasExited, "the run ended before its first checkpoint")
+    use kill = Process.Start("kill", [ "-TERM"; string p.Id ])
+    kill.WaitForExit()
+    let stopped = p.WaitForExit 60000
+    if not stopped then p.Kill()
+    Assert.True(stopped, "the run did not stop after SIGTERM")
+    p.WaitForExit()                                                  // the output's last lines
+    let text = String.Join("\n", output)
+    Assert.Equal(143, p.ExitCode)
+    Assert.Contains("SIGTERM: stopping after this step", text)
+    let newest = checkpoints run |> Array.last
+    Assert.Contains(sprintf "interrupted: checkpoint written to %s" newest, text)
+    let r = train (args @ [ "--resume" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.Contains(sprintf "resuming from %s" newest, r.Out)
 
 [<Theory>]
 [<InlineData(1)>]
