@@ -120,11 +120,13 @@ and all: KindSchema list =
             block "match" [ "iou" ] None "assignment of the proposals (DETA); none: Hungarian as the decoder" ] }
       { Kind = "softmax"; Doc = "softmax class head with a no-object class (DETR)"
         Fields = [ flt "no_object_weight" (0.0, 1.0) 0.1 "weight of the no-object class in the cross-entropy" ] }
-      { Kind = "sigmoid"; Doc = "sigmoid class head trained with focal loss (Deformable / Conditional DETR)"
+      { Kind = "sigmoid"; Doc = "sigmoid class head trained with focal loss (Deformable / Conditional DETR) or varifocal loss (RT-DETR)"
         Fields =
           [ flt "focal_alpha" (-1.0, 1.0) 0.25 "focal loss α (negative: no α weighting)"
             flt "focal_gamma" (0.0, 10.0) 2.0 "focal loss γ"
-            flt "prior" (1e-6, 0.5) 0.01 "prior probability for the class bias initialisation" ] }
+            flt "prior" (1e-6, 0.5) 0.01 "prior probability for the class bias initialisation"
+            enum "class_loss" [ "focal"; "varifocal" ] "focal" "class loss of the matched sets: focal, or varifocal (IoU-aware targets, RT-DETR)"
+            flt "varifocal_alpha" (0.0, 1.0) 0.75 "varifocal loss α, the negatives' weight (RT-DETR: 0.75)" ] }
       { Kind = "hungarian"; Doc = "one-to-one Hungarian matching (exact)"
         Fields =
           [ terms "cost" costTerms [ 1.0, "class"; 5.0, "l1"; 2.0, "giou" ] "matching cost: weighted sum of class, l1, giou"

@@ -87,7 +87,9 @@ let private plan (v: ModelView) : Plan =
           NoObjectWeight = if sigmoid then 0.0 else v.Float "head.no_object_weight"
           FocalAlpha = if sigmoid then v.Float "head.focal_alpha" else 0.25
           FocalGamma = if sigmoid then v.Float "head.focal_gamma" else 2.0
-          Prior = if sigmoid then v.Float "head.prior" else 0.01 }
+          Prior = if sigmoid then v.Float "head.prior" else 0.01
+          Varifocal = sigmoid && v.Word "head.class_loss" = "varifocal"
+          VarifocalAlpha = if sigmoid then v.Float "head.varifocal_alpha" else 0.75 }
       Match = { Cost = weights (v.Terms (oneToOne v + ".cost")); Solver = v.Word (oneToOne v + ".solver") }
       OneToMany =
         if v.Kind "match" = "repeat" then Some { K = v.Int "match.k"; Queries = v.Int "match.queries"; Weight = v.Float "match.weight" }

@@ -16,7 +16,11 @@ type HeadPlan =
       FocalAlpha: float
       FocalGamma: float
       /// Prior probability of the sigmoid class-bias initialisation.
-      Prior: float }
+      Prior: float
+      /// The matched sets' class loss varifocal instead of focal (sigmoid heads; the matching cost stays focal).
+      Varifocal: bool
+      /// Varifocal loss α (the negatives' weight).
+      VarifocalAlpha: float }
 
 /// One-to-one Hungarian matching of the decoder's queries.
 type MatchPlan =

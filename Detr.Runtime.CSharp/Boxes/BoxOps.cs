@@ -69,8 +69,8 @@ public static class BoxOps
         return scope.MoveOut(iou - (area - union) / area);
     }
 
-    /// <summary>GIoU of matching rows: a [N, 4], b [N, 4] → [N] (the diagonal of the pairwise matrix, without building it).</summary>
-    public static Tensor ElementwiseGiou(Tensor a, Tensor b)
+    /// <summary>IoU and union of matching rows: a [N, 4], b [N, 4] → [N], [N] (the pairwise matrices' diagonals).</summary>
+    public static (Tensor Iou, Tensor Union) ElementwiseIou(Tensor a, Tensor b)
     {
         using var scope = DisposeScope.Enter();
         var area1 = Area(a);
@@ -80,7 +80,14 @@ public static class BoxOps
         var wh = (rb - lt).ClampMin(0);
         var inter = wh.Select(-1, 0) * wh.Select(-1, 1);
         var union = area1 + area2 - inter;
-        var iou = inter / union;
+        return (scope.MoveOut(inter / union), scope.MoveOut(union));
+    }
+
+    /// <summary>GIoU of matching rows: a [N, 4], b [N, 4] → [N] (the diagonal of the pairwise matrix, without building it).</summary>
+    public static Tensor ElementwiseGiou(Tensor a, Tensor b)
+    {
+        using var scope = DisposeScope.Enter();
+        var (iou, union) = ElementwiseIou(a, b);
         var elt = a.Slice(-1, 0, 2).Minimum(b.Slice(-1, 0, 2));
         var erb = a.Slice(-1, 2, 4).Maximum(b.Slice(-1, 2, 4));
         var ewh = (erb - elt).ClampMin(0);

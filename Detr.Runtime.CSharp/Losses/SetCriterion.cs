@@ -11,11 +11,14 @@ public enum ClassLoss
 
     /// <summary>Deformable / Conditional DETR: sigmoid focal loss over C logits, normalised by the number of boxes, times Q.</summary>
     Focal,
+
+    /// <summary>RT-DETR: varifocal loss over C logits against IoU-aware targets, normalised as the focal loss.</summary>
+    Varifocal,
 }
 
 /// <summary>Loss terms and their weights (the reference's weight_dict).</summary>
 public sealed record LossConfig(ClassLoss ClassLoss, double ClassWeight, double L1Weight, double GiouWeight,
-                                double NoObjectWeight = 0.1, double FocalAlpha = 0.25, double FocalGamma = 2)
+                                double NoObjectWeight = 0.1, double FocalAlpha = 0.25, double FocalGamma = 2, double VarifocalAlpha = 0.75)
 {
     public static readonly LossConfig Detr = new(ClassLoss.Softmax, 1, 5, 2);
 
@@ -103,6 +106,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
         var (batchIdx, srcIdx, labels, boxes) = matched.Gather(indices);
         var (b, q) = (set.Batch, set.Queries);
         var k = set.Logits.Size(-1);
+        var srcBoxes = set.Boxes.Index(batchIdx, srcIdx);                                 // [M, 4]
 
         // Class loss.
         if (Config.ClassLoss == ClassLoss.Softmax)
@@ -124,13 +128,14 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
             targetClasses.IndexPut_([batchIdx, srcIdx], labels);
             var onehot = Tensor.Zeros([b, q, k + 1], set.Logits.DType, set.Logits.Device)
                 .Scatter(2, targetClasses.Unsqueeze(-1), 1.0).Slice(2, 0, k);
-            var focal = SigmoidFocalLoss.Compute(set.Logits, onehot, numBoxes, Config.FocalAlpha, Config.FocalGamma);
-            result.Add("loss_ce" + suffix, focal * q, boxNormaliser);
+            var loss = Config.ClassLoss == ClassLoss.Varifocal
+                ? VarifocalLoss.Compute(set.Logits, MatchedIouScores(srcBoxes, boxes, batchIdx, srcIdx, onehot), onehot, numBoxes, Config.VarifocalAlpha, Config.FocalGamma)
+                : SigmoidFocalLoss.Compute(set.Logits, onehot, numBoxes, Config.FocalAlpha, Config.FocalGamma);
+            result.Add("loss_ce" + suffix, loss * q, boxNormaliser);
         }
         if (logClassError) result.Add("class_error" + suffix, ClassError(set.Logits.Index(batchIdx, srcIdx), labels), new Normaliser(batchIdx.Size(0)));
 
         // Box losses on the matched pairs.
-        var srcBoxes = set.Boxes.Index(batchIdx, srcIdx);                                 // [M, 4]
         result.Add("loss_bbox" + suffix, Functional.L1Loss(srcBoxes, boxes, Reduction.None).Sum() / numBoxes, boxNormaliser);
         var giou = BoxOps.ElementwiseGiou(BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));
         result.Add("loss_giou" + suffix, (1 - giou).Sum() / numBoxes, boxNormaliser);
@@ -142,6 +147,20 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
             var lengths = Tensor.From(padded.Counts.Select(x => (float)x).ToArray()).To(set.Logits.Device);
             result.Add("cardinality_error" + suffix, Functional.L1Loss(predicted, lengths), new Normaliser(b));
         }
+    }
+
+    /// <summary>
+    /// Varifocal targets [B, Q, C]: each matched query's IoU with its target box (detached, as RT-DETR's
+    /// <c>ious.detach()</c>) at its class, 0 elsewhere.
+    /// </summary>
+    private static Tensor MatchedIouScores(Tensor srcBoxes, Tensor boxes, Tensor batchIdx, Tensor srcIdx, Tensor onehot)
+    {
+        using var grad = LibTorch.NoGrad();
+        using var scope = DisposeScope.Enter();
+        var (iou, _) = BoxOps.ElementwiseIou(BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));   // [M]
+        var perQuery = Tensor.Zeros([onehot.Size(0), onehot.Size(1)], onehot.DType, onehot.Device);          // [B, Q]
+        perQuery.IndexPut_([batchIdx, srcIdx], iou.To(onehot.DType));
+        return scope.MoveOut(perQuery.Unsqueeze(-1) * onehot);
     }
 
     /// <summary>100 − top-1 accuracy (%) of the matched queries; 100 when nothing is matched (detr util/misc.py accuracy).</summary>

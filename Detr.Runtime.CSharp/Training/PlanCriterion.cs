@@ -67,8 +67,9 @@ public static class PlanCriterion
     public static SetCriterion Criterion(Plan plan)
     {
         var h = plan.Head;
-        var loss = new LossConfig(h.Sigmoid ? ClassLoss.Focal : ClassLoss.Softmax, plan.Loss.Class, plan.Loss.L1, plan.Loss.Giou,
-                                  NoObjectWeight: h.NoObjectWeight, FocalAlpha: h.FocalAlpha, FocalGamma: h.FocalGamma);
+        var classLoss = !h.Sigmoid ? ClassLoss.Softmax : h.Varifocal ? ClassLoss.Varifocal : ClassLoss.Focal;
+        var loss = new LossConfig(classLoss, plan.Loss.Class, plan.Loss.L1, plan.Loss.Giou,
+                                  NoObjectWeight: h.NoObjectWeight, FocalAlpha: h.FocalAlpha, FocalGamma: h.FocalGamma, VarifocalAlpha: h.VarifocalAlpha);
         return new SetCriterion(loss, Matcher(plan), plan.OneToMany is { } many ? many.Value.Weight : 1, DenseHeads(plan));
     }
 }

@@ -7,7 +7,7 @@ namespace Detr.Runtime.Tests.Inference;
 /// <summary>Issue #7: post-processing as the references do it, checked against hand-computed values.</summary>
 public class PostProcessTests
 {
-    private static HeadPlan Head(bool sigmoid) => new(sigmoid, 0.1, 0.25, 2, 0.01);
+    private static HeadPlan Head(bool sigmoid) => new(sigmoid, 0.1, 0.25, 2, 0.01, false, 0.75);
 
     [Fact]
     public void Sigmoid_heads_take_the_top_k_of_queries_times_classes_with_boxes_scaled_to_the_image()
