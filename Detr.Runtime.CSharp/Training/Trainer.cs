@@ -237,8 +237,20 @@ public sealed class Trainer : IDisposable
             List<ImagePrediction> samples = [];
             if (evaluate)
             {
-                using (replicas?.AllThreads())
-                    (last, samples) = Evaluation.Run(model, plan, valLoader, gt, options.Device, options.ReportImages, stop);
+                try
+                {
+                    using (replicas?.AllThreads())
+                        (last, samples) = Evaluation.Run(model, plan, valLoader, gt, options.Device, options.ReportImages, stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Stopped during the evaluation: the epoch's training is kept in a checkpoint of its last
+                    // batch, from which --resume goes straight to this evaluation (no batch of the epoch is left).
+                    var path = CheckpointPath(position.Step);
+                    Checkpoint.Save(path, model, optimizer, position with { Epoch = epoch, Batch = trainLoader.BatchesPerEpoch }, specText, compiled.Name);
+                    observer.Message($"interrupted: checkpoint written to {path}; continue with --resume (it evaluates epoch {epoch + 1} first)");
+                    return last;
+                }
                 best = last.Stats.AP > position.BestAP;
                 if (best) position = position with { BestAP = last.Stats.AP, BestEpoch = epoch + 1 };
                 var json = new JsonObject { ["kind"] = "eval", ["epoch"] = epoch + 1, ["step"] = position.Step };

@@ -149,6 +149,42 @@ let ``SIGTERM mid-run checkpoints, says so, exits 143, and the run resumes from 
     Assert.True(r.ExitCode = 0, r.Out + r.Err)
     Assert.Contains(sprintf "resuming from %s" newest, r.Out)
 
+/// 16 training and 400 validation images: an evaluation long enough (about a second) to be interrupted.
+let private longEvaluation =
+    lazy
+        (let dir = TestScratch.path (sprintf "detr-train-evalstop-%s" (Guid.NewGuid().ToString("N")))
+         let r = detr [ "data"; "synth"; "--out"; dir; "--train"; "16"; "--val"; "400"; "--size"; "64"; "--seed"; "3" ]
+         if r.ExitCode <> 0 then failwithf "data synth failed: %s%s" r.Out r.Err
+         dir)
+
+[<Fact>]
+let ``SIGTERM during the evaluation keeps the epoch's training in a checkpoint, and resume evaluates that epoch first`` () =
+    let run = newRun ()
+    let args = tinyOn longEvaluation 3 @ [ "--out"; run; "--log-every"; "1" ]
+    let output = Collections.Concurrent.ConcurrentQueue<string>()
+    let lastStepOfEpoch1 = new ManualResetEventSlim()
+    let p = startTrainWith args (fun line -> output.Enqueue line; if line.Contains "(batch 4/4)" then lastStepOfEpoch1.Set())
+    // The line is printed after the epoch's last step, just before its evaluation of 400 images starts.
+    Assert.True(lastStepOfEpoch1.Wait(TimeSpan.FromMinutes 2.0), "no last step of epoch 1")
+    use kill = Process.Start("kill", [ "-TERM"; string p.Id ])
+    kill.WaitForExit()
+    let stopped = p.WaitForExit 60000
+    if not stopped then p.Kill()
+    Assert.True(stopped, "the run did not stop after SIGTERM")
+    p.WaitForExit()
+    let text = String.Join("\n", output)
+    Assert.Equal(143, p.ExitCode)
+    let checkpoint = Path.Combine(run, "checkpoint-00000004.safetensors")
+    Assert.Contains(sprintf "interrupted: checkpoint written to %s; continue with --resume (it evaluates epoch 1 first)" checkpoint, text)
+    let r = train (args @ [ "--resume" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.Contains(sprintf "resuming from %s (epoch 1, batch 4, step 4)" checkpoint, r.Out)
+    let evals =
+        File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
+        |> Array.map (fun l -> JsonDocument.Parse(l).RootElement)
+        |> Array.filter (fun e -> e.GetProperty("kind").GetString() = "eval")
+    Assert.Equal<int>([ 1; 2; 3 ], evals |> Array.map (fun e -> e.GetProperty("epoch").GetInt32()) |> List.ofArray)
+
 [<Theory>]
 [<InlineData(1)>]
 [<InlineData(2)>]
