@@ -107,6 +107,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
         var (b, q) = (set.Batch, set.Queries);
         var k = set.Logits.Size(-1);
         var srcBoxes = set.Boxes.Index(batchIdx, srcIdx);                                 // [M, 4]
+        var (srcXyxy, tgtXyxy) = (BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));
 
         // Class loss.
         if (Config.ClassLoss == ClassLoss.Softmax)
@@ -129,7 +130,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
             var onehot = Tensor.Zeros([b, q, k + 1], set.Logits.DType, set.Logits.Device)
                 .Scatter(2, targetClasses.Unsqueeze(-1), 1.0).Slice(2, 0, k);
             var loss = Config.ClassLoss == ClassLoss.Varifocal
-                ? VarifocalLoss.Compute(set.Logits, MatchedIouScores(srcBoxes, boxes, batchIdx, srcIdx, onehot), onehot, numBoxes, Config.VarifocalAlpha, Config.FocalGamma)
+                ? VarifocalLoss.Compute(set.Logits, MatchedIouScores(srcXyxy, tgtXyxy, batchIdx, srcIdx, onehot), onehot, numBoxes, Config.VarifocalAlpha, Config.FocalGamma)
                 : SigmoidFocalLoss.Compute(set.Logits, onehot, numBoxes, Config.FocalAlpha, Config.FocalGamma);
             result.Add("loss_ce" + suffix, loss * q, boxNormaliser);
         }
@@ -137,7 +138,7 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
 
         // Box losses on the matched pairs.
         result.Add("loss_bbox" + suffix, Functional.L1Loss(srcBoxes, boxes, Reduction.None).Sum() / numBoxes, boxNormaliser);
-        var giou = BoxOps.ElementwiseGiou(BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));
+        var giou = BoxOps.ElementwiseGiou(srcXyxy, tgtXyxy);
         result.Add("loss_giou" + suffix, (1 - giou).Sum() / numBoxes, boxNormaliser);
 
         // Cardinality (logged only).
@@ -153,11 +154,11 @@ public sealed class SetCriterion(LossConfig config, HungarianMatcher matcher, do
     /// Varifocal targets [B, Q, C]: each matched query's IoU with its target box (detached, as RT-DETR's
     /// <c>ious.detach()</c>) at its class, 0 elsewhere.
     /// </summary>
-    private static Tensor MatchedIouScores(Tensor srcBoxes, Tensor boxes, Tensor batchIdx, Tensor srcIdx, Tensor onehot)
+    private static Tensor MatchedIouScores(Tensor srcXyxy, Tensor tgtXyxy, Tensor batchIdx, Tensor srcIdx, Tensor onehot)
     {
         using var grad = LibTorch.NoGrad();
         using var scope = DisposeScope.Enter();
-        var (iou, _) = BoxOps.ElementwiseIou(BoxOps.CxcywhToXyxy(srcBoxes), BoxOps.CxcywhToXyxy(boxes));   // [M]
+        var (iou, _) = BoxOps.ElementwiseIou(srcXyxy, tgtXyxy);                                              // [M]
         var perQuery = Tensor.Zeros([onehot.Size(0), onehot.Size(1)], onehot.DType, onehot.Device);          // [B, Q]
         perQuery.IndexPut_([batchIdx, srcIdx], iou.To(onehot.DType));
         return scope.MoveOut(perQuery.Unsqueeze(-1) * onehot);

@@ -43,8 +43,7 @@ public sealed class DataParallelStep : IDisposable
         this.trainable = trainable;
         previousThreads = LibTorch.Threads;
         previousBlasThreads = LibTorch.BlasThreads;
-        LibTorch.Threads = 1;
-        LibTorch.BlasThreads = 1;
+        OneThreadEach();
         threads = new ReplicaThreads(replicas);
     }
 
@@ -59,11 +58,14 @@ public sealed class DataParallelStep : IDisposable
     {
         LibTorch.Threads = previousThreads;
         LibTorch.BlasThreads = previousBlasThreads;
-        return new Restore(() =>
-        {
-            LibTorch.Threads = 1;
-            LibTorch.BlasThreads = 1;
-        });
+        return new Restore(OneThreadEach);
+    }
+
+    /// <summary>One libtorch intra-op thread on the calling thread, and one OpenBLAS thread.</summary>
+    private static void OneThreadEach()
+    {
+        LibTorch.Threads = 1;
+        LibTorch.BlasThreads = 1;
     }
 
     private sealed class Restore(Action restore) : IDisposable

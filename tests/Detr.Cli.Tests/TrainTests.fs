@@ -127,6 +127,17 @@ let ``kill -9 at random moments, twenty times, and resume always continues and f
     Assert.Equal(steps.Length, (Array.distinct steps).Length)
     Assert.True(File.Exists(Path.Combine(run, "report.html")))
 
+/// Sends SIGTERM to a run started with `startTrainWith` and waits for it to stop (a minute at most); returns
+/// everything it printed.
+let private terminate (p: Process) (output: Collections.Concurrent.ConcurrentQueue<string>) =
+    use kill = Process.Start("kill", [ "-TERM"; string p.Id ])
+    kill.WaitForExit()
+    let stopped = p.WaitForExit 60000
+    if not stopped then p.Kill()
+    Assert.True(stopped, "the run did not stop after SIGTERM")
+    p.WaitForExit()                                                  // the output's last lines
+    String.Join("\n", output)
+
 [<Fact>]
 let ``SIGTERM mid-run checkpoints, says so, exits 143, and the run resumes from that checkpoint to the end`` () =
     let run = newRun ()
@@ -136,13 +147,7 @@ let ``SIGTERM mid-run checkpoints, says so, exits 143, and the run resumes from 
     let sw = Stopwatch.StartNew()
     while checkpoints(run).Length = 0 && not p.HasExited && sw.Elapsed < TimeSpan.FromMinutes 2.0 do Thread.Sleep 20
     Assert.False(p.HasExited, "the run ended before its first checkpoint")
-    use kill = Process.Start("kill", [ "-TERM"; string p.Id ])
-    kill.WaitForExit()
-    let stopped = p.WaitForExit 60000
-    if not stopped then p.Kill()
-    Assert.True(stopped, "the run did not stop after SIGTERM")
-    p.WaitForExit()                                                  // the output's last lines
-    let text = String.Join("\n", output)
+    let text = terminate p output
     Assert.Equal(143, p.ExitCode)
     Assert.Contains("SIGTERM: stopping after this step", text)
     let newest = checkpoints run |> Array.last
@@ -168,13 +173,7 @@ let ``SIGTERM during the evaluation keeps the epoch's training in a checkpoint, 
     let p = startTrainWith args (fun line -> output.Enqueue line; if line.Contains "(batch 4/4)" then lastStepOfEpoch1.Set())
     // The line is printed after the epoch's last step, just before its evaluation of 400 images starts.
     Assert.True(lastStepOfEpoch1.Wait(TimeSpan.FromMinutes 2.0), "no last step of epoch 1")
-    use kill = Process.Start("kill", [ "-TERM"; string p.Id ])
-    kill.WaitForExit()
-    let stopped = p.WaitForExit 60000
-    if not stopped then p.Kill()
-    Assert.True(stopped, "the run did not stop after SIGTERM")
-    p.WaitForExit()
-    let text = String.Join("\n", output)
+    let text = terminate p output
     Assert.Equal(143, p.ExitCode)
     let checkpoint = Path.Combine(run, "checkpoint-00000004.safetensors")
     Assert.Contains(sprintf "interrupted: checkpoint written to %s; continue with --resume (it evaluates epoch 1 first)" checkpoint, text)
