@@ -15,13 +15,16 @@ public sealed record DetectionSample(ImageView Image, float[] Boxes, long[] Labe
     public DetectionSample With(ImageView image, float[] boxes, float[] areas, bool[]? keep = null)
     {
         if (keep == null) return this with { Image = image, Boxes = boxes, Areas = areas };
-        var rows = Enumerable.Range(0, Count).Where(i => keep[i]).ToArray();
-        return this with
+        var kept = 0;
+        foreach (var k in keep) if (k) kept++;
+        var (keptBoxes, keptLabels, keptAreas) = (new float[4 * kept], new long[kept], new float[kept]);
+        for (int i = 0, j = 0; i < Count; i++)
         {
-            Image = image,
-            Boxes = rows.SelectMany(i => boxes.AsSpan(i * 4, 4).ToArray()).ToArray(),
-            Labels = rows.Select(i => Labels[i]).ToArray(),
-            Areas = rows.Select(i => areas[i]).ToArray(),
-        };
+            if (!keep[i]) continue;
+            boxes.AsSpan(4 * i, 4).CopyTo(keptBoxes.AsSpan(4 * j, 4));
+            keptLabels[j] = Labels[i];
+            keptAreas[j++] = areas[i];
+        }
+        return this with { Image = image, Boxes = keptBoxes, Labels = keptLabels, Areas = keptAreas };
     }
 }

@@ -71,7 +71,7 @@ internal static unsafe class ViewRenderer
     /// <summary>Luma, Cb and Cr, the chroma planes sharing their taps (computed once: a random crop's are not cached).</summary>
     private static Plane[] YCbCrPlanes(ImageView view, YCbCrImage c)
     {
-        var cb = Plane.Of(view, c.Cb!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY);
+        var cb = Plane.Of(view, c.Cb!, c.ChromaStride, 1, c.ChromaWidth, c.ChromaHeight, c.SubsampleX, c.SubsampleY, scratch: 1);
         return [Plane.Of(view, c.Luma, c.LumaStride, 1, c.Width, c.Height, 1, 1), cb, cb with { Pixels = c.Cr! }];
     }
 
@@ -135,11 +135,13 @@ internal static unsafe class ViewRenderer
         /// <summary>
         /// The view's region mapped onto a plane of width × height samples, each covering subsampleX ×
         /// subsampleY source pixels (chroma), so that sample i's centre is at pixel (i + ½) · subsample.
+        /// <paramref name="scratch"/>: which of the thread's reused tap arrays a crop's taps go to (two per plane
+        /// that has its own taps, <see cref="Resample.CachedCoefficients"/>).
         /// </summary>
-        public static Plane Of(ImageView view, byte[] pixels, int stride, int channels, int width, int height, int subsampleX, int subsampleY) =>
+        public static Plane Of(ImageView view, byte[] pixels, int stride, int channels, int width, int height, int subsampleX, int subsampleY, int scratch = 0) =>
             new(pixels, stride, channels,
-                Resample.CachedCoefficients(view.SourceX / subsampleX, view.SourceWidth / subsampleX, width, view.Width, view.Flipped),
-                Resample.CachedCoefficients(view.SourceY / subsampleY, view.SourceHeight / subsampleY, height, view.Height, false));
+                Resample.CachedCoefficients(view.SourceX / subsampleX, view.SourceWidth / subsampleX, width, view.Width, view.Flipped, 2 * scratch),
+                Resample.CachedCoefficients(view.SourceY / subsampleY, view.SourceHeight / subsampleY, height, view.Height, false, 2 * scratch + 1));
 
         public int RowValues => (Hx.Hi - Hx.Lo) * Channels;
 

@@ -35,7 +35,8 @@ public sealed record RandomResize(IReadOnlyList<int> Sizes, int? MaxSize = null)
             boxes[4 * i + 2] = sample.Boxes[4 * i + 2] * rw;
             boxes[4 * i + 3] = sample.Boxes[4 * i + 3] * rh;
         }
-        var areas = sample.Areas.Select(a => a * rw * rh).ToArray();
+        var areas = new float[sample.Count];
+        for (var i = 0; i < areas.Length; i++) areas[i] = sample.Areas[i] * rw * rh;
         return sample.With(sample.Image.Resize(ow, oh), boxes, areas);
     }
 }
