@@ -47,44 +47,98 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
     {
         var order = Order(epoch);
         var batches = BatchesPerEpoch;
-        if (batches == 0) yield break;
-        using var cancel = new CancellationTokenSource();
-        var slots = new SemaphoreSlim(Math.Max(1, Options.Prefetch));
-        var ready = new ConcurrentDictionary<int, Batch>();
-        var failures = new ConcurrentDictionary<int, Exception>();
-        var signals = new ConcurrentDictionary<int, TaskCompletionSource>();
-        TaskCompletionSource Signal(int b) => signals.GetOrAdd(b, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        var next = startBatch - 1;
+        if (startBatch >= batches) yield break;
+        var queue = new InOrderQueue(startBatch, batches, Math.Max(1, Options.Prefetch));
         var workers = Enumerable.Range(0, Math.Max(1, Options.Workers)).Select(_ => Task.Factory.StartNew(() =>
         {
-            while (!cancel.IsCancellationRequested)
+            while (queue.Claim() is int b)
             {
-                slots.Wait(cancel.Token);
-                var b = Interlocked.Increment(ref next);
-                if (b >= batches) { slots.Release(); return; }
-                try { ready[b] = Build(order, epoch, b); }
-                catch (Exception e) { failures[b] = e; }
-                Signal(b).TrySetResult();
+                Batch? batch = null;
+                Exception? error = null;
+                try { batch = Build(order, epoch, b); }
+                catch (Exception e) { error = e; }
+                queue.Complete(b, batch, error);
             }
-        }, cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         try
         {
             for (var b = startBatch; b < batches; b++)
             {
-                Signal(b).Task.Wait();
-                if (failures.TryGetValue(b, out var error)) throw error is ImageDecodeException or InvalidDataException ? error : new InvalidOperationException($"data loader: {error.Message}", error);
-                ready.TryRemove(b, out var batch);
-                slots.Release();
+                var (batch, error) = queue.Take(b);
+                if (error is not null) throw error is ImageDecodeException or InvalidDataException ? error : new InvalidOperationException($"data loader: {error.Message}", error);
                 yield return batch!;
             }
         }
         finally
         {
-            cancel.Cancel();
-            try { Task.WaitAll(workers); } catch (AggregateException) { } // cancelled waits end here
-            foreach (var leftover in ready.Values) leftover.Dispose();
-            slots.Dispose();
+            queue.Stop();
+            Task.WaitAll(workers);
+            queue.DisposeLeftovers();
+        }
+    }
+
+    /// <summary>
+    /// The batches between the workers and the consumer, under one monitor: a worker claims the next batch
+    /// number while fewer than <c>prefetch</c> claimed batches are not taken yet, the consumer takes them in
+    /// order. Every wait blocks without spinning: on a machine with as many cores as workers, the spinning
+    /// waits of a SemaphoreSlim and of Task.Wait (which yield the core over and over) took CPU time from the
+    /// workers.
+    /// </summary>
+    private sealed class InOrderQueue(int first, int end, int prefetch)
+    {
+        private readonly object gate = new();
+        private readonly Dictionary<int, (Batch? Batch, Exception? Error)> done = [];
+        private int next = first;        // the next batch number to claim
+        private int taken = first;       // batches before it have been taken by the consumer
+        private bool stopped;
+
+        /// <summary>The next batch to build, once a prefetch slot is free; null when there is none or the epoch was left.</summary>
+        public int? Claim()
+        {
+            lock (gate)
+            {
+                while (!stopped && next < end && next - taken >= prefetch) Monitor.Wait(gate);
+                return stopped || next >= end ? null : next++;
+            }
+        }
+
+        public void Complete(int b, Batch? batch, Exception? error)
+        {
+            lock (gate)
+            {
+                done[b] = (batch, error);
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        /// <summary>Batch <paramref name="b"/> (or the exception that building it threw), once it is built; frees its prefetch slot.</summary>
+        public (Batch? Batch, Exception? Error) Take(int b)
+        {
+            lock (gate)
+            {
+                (Batch?, Exception?) result;
+                while (!done.Remove(b, out result)) Monitor.Wait(gate);
+                taken = b + 1;
+                Monitor.PulseAll(gate);
+                return result;
+            }
+        }
+
+        public void Stop()
+        {
+            lock (gate)
+            {
+                stopped = true;
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        /// <summary>After the workers have ended: the batches built and not taken.</summary>
+        public void DisposeLeftovers()
+        {
+            foreach (var (batch, _) in done.Values) batch?.Dispose();
+            done.Clear();
         }
     }
 
