@@ -121,8 +121,8 @@ public static unsafe class Resample
     {
         [ThreadStatic] private static TapArrays[]? ofThisThread;
 
-        private int[] starts = [], counts = [], offsets = [];
-        private short[] weights = [];
+        private int[]? starts, counts, offsets;
+        private short[]? weights;
 
         public static TapArrays OfThisThread(int slot)
         {
@@ -135,15 +135,13 @@ public static unsafe class Resample
             return slots[slot] ??= new TapArrays();
         }
 
-        public int[] Starts(int n) => Fit(ref starts, n);
+        public int[] Starts(int n) => ReusedArray.Fit(ref starts, n);
 
-        public int[] Counts(int n) => Fit(ref counts, n);
+        public int[] Counts(int n) => ReusedArray.Fit(ref counts, n);
 
-        public int[] Offsets(int n) => Fit(ref offsets, n);
+        public int[] Offsets(int n) => ReusedArray.Fit(ref offsets, n);
 
-        public short[] Weights(int n) => Fit(ref weights, n);
-
-        private static T[] Fit<T>(ref T[] array, int n) => array.Length >= n ? array : array = new T[n];
+        public short[] Weights(int n) => ReusedArray.Fit(ref weights, n);
     }
 
     /// <summary>Resizes to (width, height).</summary>

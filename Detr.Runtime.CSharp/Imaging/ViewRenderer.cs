@@ -116,13 +116,11 @@ internal static unsafe class ViewRenderer
     {
         [ThreadStatic] private static short[]? rows, columns, outputs;
 
-        public static short[] Rows(int length) => Fit(ref rows, length);
+        public static short[] Rows(int length) => ReusedArray.Fit(ref rows, length);
 
-        public static short[] Columns(int length) => Fit(ref columns, length);
+        public static short[] Columns(int length) => ReusedArray.Fit(ref columns, length);
 
-        public static short[] Outputs(int length) => Fit(ref outputs, length);
-
-        private static short[] Fit(ref short[]? buffer, int length) => buffer is { } b && b.Length >= length ? b : buffer = new short[length];
+        public static short[] Outputs(int length) => ReusedArray.Fit(ref outputs, length);
     }
 
     /// <summary>
