@@ -53,6 +53,13 @@ public sealed class CocoDataset
         Images = images;
     }
 
+    private CocoDataset(string annotationFile, string imageFolder, IReadOnlyList<CocoImageRecord> images, IReadOnlyList<(long Id, string Name)> categories) =>
+        (AnnotationFile, ImageFolder, Images, Categories) = (annotationFile, imageFolder, images, categories);
+
+    /// <summary>The dataset cut to its first <paramref name="count"/> images (all of them when it has fewer), categories unchanged.</summary>
+    public CocoDataset FirstImages(int count) =>
+        count >= Count ? this : new(AnnotationFile, ImageFolder, Images.Take(Math.Max(0, count)).ToList(), Categories);
+
     public string AnnotationFile { get; }
 
     public string ImageFolder { get; }

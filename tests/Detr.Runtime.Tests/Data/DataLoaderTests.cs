@@ -85,4 +85,19 @@ public class DataLoaderTests
         Assert.Equal(1, dataset.Load(0).Count);
         Assert.Equal(7, dataset.Classes); // category ids 1..6 kept as given: max id + 1
     }
+
+    [Fact]
+    public void A_dataset_cut_to_its_first_images_loads_them_as_the_whole_one_does()
+    {
+        var dataset = CocoDataset.FromLayout(Root.Value, "train");
+        var first = dataset.FirstImages(5);
+        Assert.Equal(5, first.Count);
+        Assert.Equal(dataset.Images.Take(5), first.Images);
+        Assert.Equal(dataset.Categories, first.Categories);
+        Assert.Equal(dataset.ImagePath(4), first.ImagePath(4));
+        Assert.Equal(dataset.Load(3).Boxes, first.Load(3).Boxes);
+        Assert.Same(dataset, dataset.FirstImages(dataset.Count + 1));
+        var loader = new DataLoader(first, AugmentConfig.Scaled(0.1).Training(), new LoaderOptions(BatchSize: 2, Shuffle: true, Seed: 1));
+        Assert.Equal(5, loader.Epoch(0).Sum(b => { using (b) return b.Count; }));
+    }
 }
