@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Detr.Runtime.Imaging;
 
 /// <summary>
@@ -42,26 +46,27 @@ public static unsafe class Resample
             ? (a.Starts(outSize), a.Counts(outSize), a.Weights(outSize * maxTaps), a.Offsets(outSize))
             : (new int[outSize], new int[outSize], new short[outSize * maxTaps], new int[outSize]);
         var w = stackalloc double[maxTaps];
-        // Pointers rather than indexing: the same arithmetic (bit-identical taps) at about two thirds of the time,
-        // which a random crop's taps spend on every image.
+        // Pointers rather than indexing, and the roundings as single SSE instructions (Floor, Round): the same
+        // arithmetic (bit-identical taps) at under half the time, which a random crop's taps spend on every image.
         fixed (int* startOf = starts, countOf = counts)
         fixed (short* weightsOf = fixedWeights)
             for (var o = 0; o < outSize; o++)
             {
                 var centre = flip ? start + length - (o + 0.5) * scale : start + (o + 0.5) * scale;
-                var min = Math.Max((int)Math.Floor(centre - support + 0.5), lo);
-                var max = Math.Min((int)Math.Floor(centre + support + 0.5), hi);
+                var min = Math.Max(Floor(centre - support + 0.5), lo);
+                var max = Math.Min(Floor(centre + support + 0.5), hi);
                 var n = Math.Clamp(max - min, 0, maxTaps);
                 double sum = 0;
                 for (var i = 0; i < n; i++)
                 {
                     var x = Math.Abs(i + min - centre + 0.5) * inverseScale;
-                    w[i] = x < 1 ? 1 - x : 0;
-                    sum += w[i];
+                    var weight = x < 1 ? 1 - x : 0;
+                    w[i] = weight;
+                    sum += weight;
                 }
                 if (sum <= 0) // the interval is narrower than a pixel: take the nearest one
                 {
-                    min = Math.Clamp((int)Math.Floor(centre), lo, Math.Max(lo, hi - 1));
+                    min = Math.Clamp(Floor(centre), lo, Math.Max(lo, hi - 1));
                     n = 1;
                     w[0] = sum = 1;
                 }
@@ -72,9 +77,9 @@ public static unsafe class Resample
                 while (n - 1 > first && w[n - 1] == 0) n--;
                 startOf[o] = min + first;
                 countOf[o] = n - first;
-                var normaliser = 1 / sum;
+                var normaliser = 1 / sum * 32768;               // exactly (w · (1/sum)) · 32768: a power of two scales exactly
                 var row = weightsOf + o * maxTaps - first;
-                for (var i = first; i < n; i++) row[i] = (short)Math.Min(short.MaxValue, Math.Round(w[i] * normaliser * 32768));
+                for (var i = first; i < n; i++) row[i] = (short)Math.Min(short.MaxValue, Round(w[i] * normaliser));
             }
         int lowest = int.MaxValue, highest = 0;
         for (var o = 0; o < outSize; o++)
@@ -85,6 +90,15 @@ public static unsafe class Resample
         for (var o = 0; o < outSize; o++) offsets[o] = starts[o] - lowest;
         return new Taps(starts, counts, fixedWeights, maxTaps, lowest, highest, offsets);
     }
+
+    /// <summary>⌊x⌋ of a double in int's range: one roundsd and one cvttsd2si (the checked conversion of (int)Math.Floor takes six).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Floor(double x) =>
+        Sse41.IsSupported ? Sse2.ConvertToInt32WithTruncation(Sse41.RoundToNegativeInfinityScalar(Vector128.CreateScalarUnsafe(x))) : (int)Math.Floor(x);
+
+    /// <summary>x rounded half to even (Math.Round's default) for a double in int's range: cvtsd2si in the default rounding mode.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Round(double x) => Sse2.IsSupported ? Sse2.ConvertToInt32(Vector128.CreateScalarUnsafe(x)) : (int)Math.Round(x);
 
     /// <summary>
     /// <see cref="Coefficients(double, double, int, int, bool)"/> through a small per-thread cache: a loader's views
