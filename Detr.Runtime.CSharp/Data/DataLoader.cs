@@ -48,18 +48,25 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
         var order = Order(epoch);
         var batches = BatchesPerEpoch;
         if (startBatch >= batches) yield break;
-        var queue = new InOrderQueue(startBatch, batches, Math.Max(1, Options.Prefetch));
-        var workers = Enumerable.Range(0, Math.Max(1, Options.Workers)).Select(_ => Task.Factory.StartNew(() =>
-        {
-            while (queue.Claim() is int b)
+        var workers = Math.Max(1, Options.Workers);
+        var queue = new InOrderQueue(startBatch, batches, Math.Max(1, Options.Prefetch), workers);
+        for (var w = 0; w < workers; w++)
+            LoaderThreads.Run(() =>
             {
-                Batch? batch = null;
-                Exception? error = null;
-                try { batch = Build(order, epoch, b); }
-                catch (Exception e) { error = e; }
-                queue.Complete(b, batch, error);
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+                try
+                {
+                    while (queue.Claim() is int b)
+                    {
+                        Batch? batch = null;
+                        Exception? error = null;
+                        try { batch = Build(order, epoch, b); }
+                        catch (Exception e) { error = e; }
+                        queue.Complete(b, batch, error);
+                    }
+                }
+                catch (Exception e) { queue.Fail(e); }                   // the queue's own bookkeeping failed (out of memory)
+                finally { queue.Leave(); }
+            });
 
         try
         {
@@ -73,7 +80,7 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
         finally
         {
             queue.Stop();
-            Task.WaitAll(workers);
+            queue.WaitForWorkers();
             queue.DisposeLeftovers();
         }
     }
@@ -83,14 +90,19 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
     /// number while fewer than <c>prefetch</c> claimed batches are not taken yet, the consumer takes them in
     /// order. Every wait blocks without spinning: on a machine with as many cores as workers, the spinning
     /// waits of a SemaphoreSlim and of Task.Wait (which yield the core over and over) took CPU time from the
-    /// workers.
+    /// workers. A thread is woken only for what it waits for: the consumer when the batch it waits for is
+    /// done (not when a later one is), a worker when a prefetch slot is freed (not when a batch is done).
     /// </summary>
-    private sealed class InOrderQueue(int first, int end, int prefetch)
+    private sealed class InOrderQueue(int first, int end, int prefetch, int workers)
     {
         private readonly object gate = new();
         private readonly Dictionary<int, (Batch? Batch, Exception? Error)> done = [];
         private int next = first;        // the next batch number to claim
         private int taken = first;       // batches before it have been taken by the consumer
+        private int running = workers;   // workers that have not left
+        private int awaited = -1;        // the batch the consumer waits for, or −1
+        private int claimsWaiting;       // workers waiting for a prefetch slot
+        private Exception? failure;
         private bool stopped;
 
         /// <summary>The next batch to build, once a prefetch slot is free; null when there is none or the epoch was left.</summary>
@@ -98,7 +110,12 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
         {
             lock (gate)
             {
-                while (!stopped && next < end && next - taken >= prefetch) Monitor.Wait(gate);
+                while (!stopped && next < end && next - taken >= prefetch)
+                {
+                    claimsWaiting++;
+                    Monitor.Wait(gate);
+                    claimsWaiting--;
+                }
                 return stopped || next >= end ? null : next++;
             }
         }
@@ -108,7 +125,7 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
             lock (gate)
             {
                 done[b] = (batch, error);
-                Monitor.PulseAll(gate);
+                if (b == awaited) Monitor.PulseAll(gate);
             }
         }
 
@@ -118,10 +135,27 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
             lock (gate)
             {
                 (Batch?, Exception?) result;
-                while (!done.Remove(b, out result)) Monitor.Wait(gate);
+                while (!done.Remove(b, out result))
+                {
+                    if (failure is not null) return (null, failure);
+                    awaited = b;
+                    Monitor.Wait(gate);
+                }
+                awaited = -1;
                 taken = b + 1;
-                Monitor.PulseAll(gate);
+                if (claimsWaiting > 0) Monitor.PulseAll(gate);
                 return result;
+            }
+        }
+
+        /// <summary>A worker failed outside a batch: the epoch stops, and the consumer's next wait gets the exception.</summary>
+        public void Fail(Exception e)
+        {
+            lock (gate)
+            {
+                failure ??= e;
+                stopped = true;
+                Monitor.PulseAll(gate);
             }
         }
 
@@ -134,7 +168,20 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
             }
         }
 
-        /// <summary>After the workers have ended: the batches built and not taken.</summary>
+        /// <summary>A worker is done with the epoch (its thread goes back to <see cref="LoaderThreads"/>).</summary>
+        public void Leave()
+        {
+            lock (gate)
+                if (--running == 0) Monitor.PulseAll(gate);
+        }
+
+        public void WaitForWorkers()
+        {
+            lock (gate)
+                while (running > 0) Monitor.Wait(gate);
+        }
+
+        /// <summary>After the workers have left: the batches built and not taken.</summary>
         public void DisposeLeftovers()
         {
             foreach (var (batch, _) in done.Values) batch?.Dispose();
@@ -185,7 +232,7 @@ public sealed class DataLoader(CocoDataset dataset, ITransform transform, Loader
                 try
                 {
                     var sample = Dataset.Load(index, Options.FastDct, pooled: true);
-                    var rng = new Random(Mix(Options.Seed, epoch, position));
+                    var rng = new SampleRandom((ulong)Mix(Options.Seed, epoch, position));
                     samples.Add(transform.Apply(sample, rng));
                     used.Add(index);
                     break;
