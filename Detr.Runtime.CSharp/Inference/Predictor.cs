@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Detr.Dsl;
 using Detr.Models;
 using Detr.Runtime.Data;
+using Detr.Runtime.Data.Transforms;
 using Detr.Runtime.Imaging;
 using Detr.Torch;
 
@@ -25,7 +26,7 @@ public sealed class Predictor(Detector model, Plan plan, Device device, IReadOnl
     public Detections Predict(DecodedImage image)
     {
         var sample = new DetectionSample(ImageView.Of(image), [], [], [], 0, (image.Height, image.Width));
-        sample = Training.RecipeData.ValidationTransform(plan.Train).Apply(sample, new Random(0));
+        sample = Training.RecipeData.ValidationTransform(plan.Train).Apply(sample, new SampleRandom(0));
         using var batch = Collate.Create([sample], [0]);
         using var scope = DisposeScope.Enter();
         using var noGrad = LibTorch.NoGrad();

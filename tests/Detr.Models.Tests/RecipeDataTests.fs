@@ -5,6 +5,7 @@ module Detr.Models.Tests.RecipeDataTests
 open System
 open Xunit
 open Detr.Runtime.Data
+open Detr.Runtime.Data.Transforms
 open Detr.Runtime.Imaging
 open Detr.Runtime.Training
 open Detr.Models.Tests.ParityFixture
@@ -19,7 +20,7 @@ let private sample () =
 
 let private outcomes augment =
     let transform = RecipeData.TrainTransform(recipe augment)
-    [ for seed in 0 .. 199 -> transform.Apply(sample (), Random seed) ]
+    [ for seed in 0 .. 199 -> transform.Apply(sample (), SampleRandom(uint64 seed)) ]
 
 [<Fact>]
 let ``augment = flip mirrors about half the images and resizes each to image_min`` () =

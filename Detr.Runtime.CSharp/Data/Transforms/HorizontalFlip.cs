@@ -3,7 +3,7 @@ namespace Detr.Runtime.Data.Transforms;
 /// <summary>Mirrors the image with probability p; boxes follow: [x0, y0, x1, y1] → [w − x1, y0, w − x0, y1] (detr datasets/transforms.py hflip).</summary>
 public sealed record HorizontalFlip(double P = 0.5) : ITransform
 {
-    public DetectionSample Apply(DetectionSample sample, Random rng) => rng.NextDouble() < P ? Flip(sample) : sample;
+    public DetectionSample Apply(DetectionSample sample, SampleRandom rng) => rng.NextDouble() < P ? Flip(sample) : sample;
 
     public static DetectionSample Flip(DetectionSample sample)
     {

@@ -7,7 +7,7 @@ namespace Detr.Runtime.Data.Transforms;
 /// </summary>
 public sealed record RandomResize(IReadOnlyList<int> Sizes, int? MaxSize = null) : ITransform
 {
-    public DetectionSample Apply(DetectionSample sample, Random rng) => Resize(sample, Sizes[rng.Next(Sizes.Count)], MaxSize);
+    public DetectionSample Apply(DetectionSample sample, SampleRandom rng) => Resize(sample, Sizes[rng.Next(Sizes.Count)], MaxSize);
 
     /// <summary>(height, width) for a shorter side of <paramref name="size"/>, as the reference computes it.</summary>
     public static (int H, int W) TargetSize(int w, int h, int size, int? maxSize)

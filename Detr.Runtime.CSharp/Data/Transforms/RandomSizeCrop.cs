@@ -7,7 +7,7 @@ namespace Detr.Runtime.Data.Transforms;
 /// </summary>
 public sealed record RandomSizeCrop(int MinSize, int MaxSize) : ITransform
 {
-    public DetectionSample Apply(DetectionSample sample, Random rng)
+    public DetectionSample Apply(DetectionSample sample, SampleRandom rng)
     {
         var (W, H) = (sample.Image.Width, sample.Image.Height);
         // random.randint is inclusive at both ends; the lower bound is capped so small images still crop.
