@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Detr.Runtime.Imaging;
 using Detr.Runtime.Matching;
 using Detr.Torch;
@@ -113,17 +114,7 @@ public static class Collate
         {
             var image = samples[i].Image;
             var planes = pixels.Slice(i * 3 * h * w, 3 * h * w);
-            var imageMask = mask.Slice(i * h * w, h * w);
-            if (image.Width == w) imageMask[..(image.Height * w)].Fill(false);   // no padding at the right: the rows are one span
-            else
-                for (var y = 0; y < image.Height; y++)
-                {
-                    imageMask.Slice(y * w, image.Width).Fill(false);
-                    imageMask.Slice(y * w + image.Width, w - image.Width).Fill(true);
-                    for (var c = 0; c < 3; c++) planes.Slice(c * h * w + y * w + image.Width, w - image.Width).Clear();
-                }
-            imageMask[(image.Height * w)..].Fill(true);
-            for (var c = 0; c < 3; c++) planes.Slice(c * h * w + image.Height * w, (h - image.Height) * w).Clear();
+            Pad(planes, MemoryMarshal.AsBytes(mask.Slice(i * h * w, h * w)), image.Width, image.Height, w, h);
             try { image.Render(planes, w, h); }
             catch (ImageDecodeException e)                               // a JPEG corrupt past its header (JpegSource)
             {
@@ -143,6 +134,29 @@ public static class Collate
             Sizes = samples.Select(s => (s.Image.Height, s.Image.Width)).ToArray(),
             Indices = indices.ToArray(),
         };
+    }
+
+    /// <summary>
+    /// One image's padding in its planes (3 × <paramref name="h"/> × <paramref name="w"/>, zeros right of and below the
+    /// <paramref name="width"/> × <paramref name="height"/> image) and its mask (true there, false over the image).
+    /// </summary>
+    private static unsafe void Pad(Span<byte> planes, Span<byte> mask, int width, int height, int w, int h)
+    {
+        fixed (byte* p = planes, m = mask)
+        {
+            var size = h * w;
+            if (width < w)
+                for (var y = 0; y < height; y++)
+                {
+                    var row = y * w;
+                    RowFill.Fill(m + row, width, 0);
+                    RowFill.Fill(m + row + width, w - width, 1);
+                    for (var c = 0; c < 3; c++) RowFill.Fill(p + c * size + row + width, w - width, 0);
+                }
+            else new Span<byte>(m, height * w).Clear();                // no padding at the right: the rows are one run
+            new Span<byte>(m + height * w, (h - height) * w).Fill(1);
+            for (var c = 0; c < 3; c++) new Span<byte>(p + c * size + height * w, (h - height) * w).Clear();
+        }
     }
 
     /// <summary>xyxy pixels → normalised (cx, cy, w, h), as detr's Normalize transform.</summary>

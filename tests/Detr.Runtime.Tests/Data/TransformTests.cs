@@ -119,6 +119,39 @@ public class TransformTests
                 Assert.Equal((colours[3 * x + c] / 255.0 - Collate.Mean[c]) / Collate.Std[c], pixels[c * 2 + x], 5);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(70)]
+    public void Padding_of_any_width_is_zero_and_masked_and_the_image_is_untouched(int padding)
+    {
+        // white images: a zero inside an image, or a white padding byte, shows
+        DetectionSample White(int w, int h)
+        {
+            var image = new RgbImage(w, h);
+            Array.Fill(image.Pixels, (byte)255);
+            return new DetectionSample(ImageView.Of(image), [0, 0, 1, 1], [1], [1], 1, (h, w));
+        }
+        var (width, height) = (75, 9);
+        using var batch = Collate.Create([White(width, height), White(width - padding, height - 2)], [0, 1]);
+        var levels = batch.Pixels.ToArray<byte>();
+        var mask = batch.Mask.ToArray<bool>();
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+            {
+                var inside = x < width - padding && y < height - 2;
+                Assert.Equal(!inside, mask[(height + y) * width + x]);
+                Assert.False(mask[y * width + x]);
+                for (var c = 0; c < 3; c++) Assert.Equal(inside ? 255 : 0, levels[(3 + c) * height * width + y * width + x]);
+            }
+    }
+
     [Fact]
     public void Host_normalisation_gives_the_same_bits_as_libtorch_on_the_device_path()
     {
