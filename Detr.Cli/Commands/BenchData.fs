@@ -20,7 +20,7 @@ type BenchDataArgs =
             | Batch _ -> "batch size (default 8)"
             | Images _ -> "images to time (default 1000)"
             | Scale _ -> "DETR augmentation sizes multiplied by this (default: 1 for real data, 0.16 for the 128 px synthetic set, by name or by folder)"
-            | Repeats _ -> "timed passes of each, alternating; medians are compared (default 3)"
+            | Repeats _ -> "timed passes of each, alternating; medians are compared (default 5)"
 
 let run (args: ParseResults<BenchDataArgs>) =
     let data = args.GetResult(Data, "synthetic")
@@ -30,7 +30,7 @@ let run (args: ParseResults<BenchDataArgs>) =
     // augmented at COCO's sizes (480-800 px from 128 px images).
     let scale = args.GetResult(Scale, (if data = "synthetic" || SyntheticDataset.IsSynthetic root then 0.16 else 1.0))
     let workers = args.GetResult(Workers, 2)
-    let r = DataBenchmark.Run(dataset, AugmentConfig.Scaled scale, workers, args.GetResult(Batch, 8), args.GetResult(Images, 1000), args.GetResult(Repeats, 3))
+    let r = DataBenchmark.Run(dataset, AugmentConfig.Scaled scale, workers, args.GetResult(Batch, 8), args.GetResult(Images, 1000), args.GetResult(Repeats, 5))
     printfn "%d images from %s, %d workers, DETR augmentation x%.2f, median of %d passes (each over the images %d times); ratios: median of adjacent passes' ratios" r.Images root workers scale r.Repeats r.Rounds
     printfn "  raw libjpeg-turbo decode      %8.0f images/s (baseline, %d threads; spread %.0f%%)" r.DecodeImagesPerSecond workers (100.0 * r.DecodeSpread)
     printfn "  loader (decode+augment+batch) %8.0f images/s  = %.0f%% of raw decode (spread %.0f%%)" r.LoaderImagesPerSecond (100.0 * r.Ratio) (100.0 * r.LoaderSpread)

@@ -40,7 +40,7 @@ public static class DataBenchmark
         public required double PlanesRatio { get; init; }
     }
 
-    public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images, int repeats = 3, double passSeconds = 1.0)
+    public static Result Run(CocoDataset dataset, AugmentConfig augment, int workers, int batch, int images, int repeats = 5, double passSeconds = 1.0)
     {
         var n = Math.Min(images, dataset.Count);
         var files = Enumerable.Range(0, n).Select(dataset.ImagePath).ToArray();
