@@ -214,6 +214,7 @@ internal static unsafe class ViewRenderer
                 for (var y0 = 0; y0 < Height; y0 += Lanes)
                 {
                     var count = Math.Min(Lanes, Height - y0);
+                    PrefetchRows(dst, y0 + Lanes);
                     for (var p = 0; p < Sources.Length; p++) TransposedRows(Sources[p], y0, count, r, t + p * planeColumns);
                     var first = Sources[0];
                     fixed (short* hWeights = first.Hx.Fixed)
@@ -231,6 +232,24 @@ internal static unsafe class ViewRenderer
                             HorizontalChromaToRgb(t + planeColumns, t + 2 * planeColumns, hWeights, chroma.Hx.MaxTaps, offset, hCount, Width, o, paddedWidth);
                     }
                     Store(o, paddedWidth, dst + y0 * PlaneWidth, count);
+                }
+        }
+
+        /// <summary>
+        /// Asks for the output rows of the block after this one (all three planes) to be brought into the cache
+        /// while this block is computed: a large batch is far out of the caches, and each of its lines is read
+        /// before the first store to it, which <see cref="Store"/>'s sixteen rows at a time otherwise wait for.
+        /// </summary>
+        private void PrefetchRows(byte* dst, int y0)
+        {
+            if (!Sse.IsSupported) return;
+            var rows = Math.Min(Lanes, Height - y0);
+            for (var c = 0; c < 3; c++)
+                for (var y = 0; y < rows; y++)
+                {
+                    var row = dst + c * PlaneSize + (y0 + y) * PlaneWidth;
+                    for (var x = 0; x < Width; x += 64) Sse.Prefetch1(row + x);
+                    Sse.Prefetch1(row + Width - 1);
                 }
         }
 
