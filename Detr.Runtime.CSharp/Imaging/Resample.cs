@@ -47,7 +47,7 @@ public static unsafe class Resample
             : (new int[outSize], new int[outSize], new short[outSize * maxTaps], new int[outSize]);
         var w = stackalloc double[maxTaps];
         // Pointers rather than indexing, and the roundings as single SSE instructions (Floor, Round): the same
-        // arithmetic (bit-identical taps) at under half the time, which a random crop's taps spend on every image.
+        // arithmetic (bit-identical taps) at about half the time, which a random crop's taps spend on every image.
         fixed (int* startOf = starts, countOf = counts)
         fixed (short* weightsOf = fixedWeights)
             for (var o = 0; o < outSize; o++)

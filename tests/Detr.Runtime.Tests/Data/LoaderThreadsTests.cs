@@ -12,16 +12,19 @@ public class LoaderThreadsTests
 {
     [ThreadStatic] private static int runsOnThisThread;
 
-    private static int RunAndWait()
+    /// <summary>Runs one work item and waits for it; <paramref name="idleWhileRunning"/>: the idle threads while it ran.</summary>
+    private static int RunAndWait(out int idleWhileRunning)
     {
-        var runs = 0;
+        var (runs, idle) = (0, 0);
         using var finished = new ManualResetEventSlim();
         LoaderThreads.Run(() =>
         {
             runs = ++runsOnThisThread;
+            idle = LoaderThreads.Idle;
             finished.Set();
         });
         Assert.True(finished.Wait(TimeSpan.FromSeconds(10)));
+        idleWhileRunning = idle;
         return runs;
     }
 
@@ -35,9 +38,11 @@ public class LoaderThreadsTests
     [Fact]
     public void Work_after_work_runs_on_the_same_thread_with_its_thread_local_state()
     {
-        var first = RunAndWait();
-        WaitUntilIdle(1);
-        Assert.Equal(first + 1, RunAndWait());   // the thread that ran the first saw its own count
+        var first = RunAndWait(out var idle);
+        // Back among the idle ones, on top (other tests' loaders may have left idle threads behind it): a wait
+        // for just one idle thread could see an older one while this one is still returning.
+        WaitUntilIdle(idle + 1);
+        Assert.Equal(first + 1, RunAndWait(out _));   // the thread that ran the first saw its own count
     }
 
     [Fact]
