@@ -160,6 +160,10 @@ public sealed class Trainer : IDisposable
         if (position.Finished)
         {
             observer.Message($"the run in {options.OutDir} has already finished (epoch {recipe.Epochs}); nothing to resume");
+            // A kill between the last checkpoint and the report leaves a finished run without report.html: it is
+            // written from what the run kept (metrics.jsonl, the saved predictions), as the run's end would have.
+            if (!File.Exists(Path.Combine(options.OutDir, "report.html")))
+                observer.Message($"report.html was missing; written: {Report.Write(options.OutDir, compiled.Name, valSet)}");
             return null;
         }
         using var metrics = resumed ? MetricsLog.Resume(MetricsPath, position.Step, position.EvalStep) : MetricsLog.Create(MetricsPath);

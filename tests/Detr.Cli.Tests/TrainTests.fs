@@ -98,6 +98,19 @@ let ``Two epochs straight and one epoch, a kill, then resume give identical weig
         Assert.True(t.Eq(b.[name]).All().Item() = 1.0, sprintf "%s differs after the resume" name)
 
 [<Fact>]
+let ``resuming a finished run whose report a kill prevented writes the report`` () =
+    // A kill -9 after the last checkpoint and before report.html: the checkpoint says finished.
+    let run = newRun ()
+    let first = train (tiny 1 @ [ "--out"; run ])
+    Assert.True(first.ExitCode = 0, first.Out + first.Err)
+    let report = Path.Combine(run, "report.html")
+    File.Delete report
+    let r = train (tiny 1 @ [ "--out"; run; "--resume" ])
+    Assert.True(r.ExitCode = 0, r.Out + r.Err)
+    Assert.True(File.Exists report, r.Out + r.Err)
+    Assert.Contains("already finished", r.Out + r.Err)
+
+[<Fact>]
 let ``kill -9 at random moments, twenty times, and resume always continues and finishes`` () =
     let run = newRun ()
     let args = tiny 12 @ [ "--out"; run ]
